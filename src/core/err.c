@@ -14,7 +14,7 @@ struct err_entry {
 
 static const struct err_entry err_table[] = {
 #define ERR_ROW_(name, slug, status, msg) {#name, slug, status, msg},
-	ERR_MAP(ERR_ROW_)
+    ERR_MAP(ERR_ROW_)
 #undef ERR_ROW_
 };
 
