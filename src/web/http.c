@@ -1,1 +1,547 @@
-#include "core/err.h"
+#include "web/http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/opt.h"
+#include "core/utf8.h"
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_config cfg;
+	char address[300];
+	int port;
+	atomic_int in_flight;
+	atomic_bool draining;
+	atomic_uint_fast64_t next_id;
+	unsigned id_prefix;
+	pthread_mutex_t lock;
+	pthread_cond_t idle;
+	struct metric *m_in_flight;
+};
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- response helpers ---- */
+
+int http_set_header(struct http_resp *resp, const char *name, const char *value)
+{
+	if (resp->nheaders == HTTP_MAX_HEADERS || strlen(name) >= sizeof(resp->headers[0].name) ||
+	    strlen(value) >= sizeof(resp->headers[0].value) || strpbrk(value, "\r\n"))
+		return ERR_INVALID_ARG;
+	struct http_header *h = &resp->headers[resp->nheaders++];
+	snprintf(h->name, sizeof(h->name), "%s", name);
+	snprintf(h->value, sizeof(h->value), "%s", value);
+	return ERR_OK;
+}
+
+void http_reply(struct http_resp *resp, int status, const char *content_type, const char *body,
+                size_t len)
+{
+	resp->status = status;
+	snprintf(resp->content_type, sizeof(resp->content_type), "%s", content_type);
+	buf_reset(&resp->body);
+	if (buf_add(&resp->body, body, len)) {
+		resp->status = 500;
+		snprintf(resp->content_type, sizeof(resp->content_type), "text/plain");
+		buf_reset(&resp->body);
+		buf_adds(&resp->body, "response too large\n");
+	}
+}
+
+static int dump_cb(const char *p, size_t n, void *arg)
+{
+	return buf_add(arg, p, n) ? -1 : 0;
+}
+
+void http_reply_json(struct http_resp *resp, int status, json_t *doc)
+{
+	buf_reset(&resp->body);
+	if (!doc || json_dump_callback(doc, dump_cb, &resp->body, JSON_COMPACT) != 0) {
+		json_decref(doc);
+		resp->status = 500;
+		snprintf(resp->content_type, sizeof(resp->content_type), "application/json");
+		buf_reset(&resp->body);
+		buf_adds(&resp->body, "{\"error\":{\"code\":\"internal\",\"field\":null,"
+		                      "\"message\":\"could not build the answer\"}}");
+		return;
+	}
+	json_decref(doc);
+	buf_addc(&resp->body, '\n');
+	resp->status = status;
+	snprintf(resp->content_type, sizeof(resp->content_type), "application/json");
+}
+
+void http_reply_error(struct http_resp *resp, const struct err *e)
+{
+	json_t *inner = json_object();
+	json_t *doc = json_object();
+	const char *msg = e->message[0] ? e->message : err_default_message(e->code);
+	if (!inner || !doc || json_object_set_new(inner, "code", json_string(err_slug(e->code))) ||
+	    json_object_set_new(inner, "field",
+	                        e->field[0] ? json_string(e->field) : json_null()) ||
+	    json_object_set_new(inner, "message", json_string(msg))) {
+		json_decref(inner);
+		json_decref(doc);
+		http_reply_json(resp, 500, NULL);
+		return;
+	}
+	json_object_set_new(doc, "error", inner);
+	http_reply_json(resp, err_http_status(e), doc);
+}
+
+void http_reply_err(struct http_resp *resp, int code, const char *field, const char *message)
+{
+	struct err e = ERR_INIT;
+	err_set(&e, code, field, message ? "%s" : NULL, message);
+	http_reply_error(resp, &e);
+}
+
+/* ---- request accessors ---- */
+
+const char *http_header(struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+bool http_capture(const struct http_req *req, const char *name, char *out, size_t cap)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < req->match.ncaptures; i++) {
+		const struct route_capture *c = &req->match.captures[i];
+		if (c->name_len != n || memcmp(c->name, name, n) != 0)
+			continue;
+		if (c->value_len >= cap)
+			return false;
+		memcpy(out, c->value, c->value_len);
+		out[c->value_len] = '\0';
+		return true;
+	}
+	return false;
+}
+
+bool http_capture_id(const struct http_req *req, const char *name, int64_t *out)
+{
+	char s[24];
+	if (!http_capture(req, name, s, sizeof(s)) || !s[0] || strlen(s) > 18)
+		return false;
+	int64_t v = 0;
+	for (const char *c = s; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return false;
+		v = v * 10 + (*c - '0');
+	}
+	if (v <= 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* ---- built-in routes ---- */
+
+static void healthz(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)req;
+	(void)ctx;
+	json_t *doc = json_pack("{s:s}", "status", "ok");
+	http_reply_json(resp, 200, doc);
+}
+
+static void readyz(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	struct http_server *s = req->server;
+	char why[200] = "";
+	bool ok = !atomic_load(&s->draining);
+	if (!ok)
+		snprintf(why, sizeof(why), "shutting down");
+	else if (s->cfg.ready && !s->cfg.ready(ctx, why, sizeof(why)))
+		ok = false;
+	json_t *doc = ok ? json_pack("{s:s}", "status", "ready")
+	                 : json_pack("{s:s,s:s}", "status", "not_ready", "reason", why);
+	http_reply_json(resp, ok ? 200 : 503, doc);
+}
+
+static void metrics_page(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)req;
+	(void)ctx;
+	struct buf out = BUF_INIT(8 * 1024 * 1024);
+	if (metrics_render(metrics_default(), &out)) {
+		buf_release(&out);
+		http_reply_err(resp, ERR_INTERNAL, NULL, "metrics could not be rendered");
+		return;
+	}
+	http_reply(resp, 200, "text/plain; version=0.0.4; charset=utf-8", buf_str(&out), out.len);
+	buf_release(&out);
+}
+
+static const struct http_route builtin_routes[] = {
+    {{"GET", "/healthz"}, healthz, 0},
+    {{"GET", "/readyz"}, readyz, 0},
+    {{"GET", "/metrics"}, metrics_page, 0},
+};
+#define NBUILTIN (sizeof(builtin_routes) / sizeof(builtin_routes[0]))
+
+/* ---- the MHD side ---- */
+
+static bool sane_request_id(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 36)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+static void count_request(struct http_server *s, struct http_req *req)
+{
+	const char *route = "unmatched";
+	if (req->route >= 0)
+		route = s->cfg.routes[req->route].key.pattern;
+	else if (req->match.route >= 0 && req->match.status == 200)
+		route = builtin_routes[req->match.route].key.pattern;
+	char name[96], labels[200];
+	snprintf(labels, sizeof(labels), "method=\"%s\",route=\"%s\",code=\"%d\"",
+	         req->route >= 0 || req->match.status == 200 ? req->method : "other", route,
+	         req->status);
+	snprintf(name, sizeof(name), "%s_http_requests_total", s->cfg.metrics_prefix);
+	metric_inc(metrics_counter(metrics_default(), name, "HTTP requests answered", labels));
+	static const double bounds[] = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5};
+	snprintf(name, sizeof(name), "%s_http_request_seconds", s->cfg.metrics_prefix);
+	metric_observe(metrics_histogram(metrics_default(), name, "HTTP request duration", NULL,
+	                                 bounds, sizeof(bounds) / sizeof(bounds[0])),
+	               (double)(mono_ms() - req->start_ms) / 1000.0);
+}
+
+static enum MHD_Result queue(struct http_server *s, struct http_req *req, struct http_resp *resp)
+{
+	size_t len = resp->body.len;
+	char *body = buf_detach(&resp->body, NULL);
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer_with_free_callback(len, body, free);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type",
+	                        resp->content_type[0] ? resp->content_type : "text/plain");
+	MHD_add_response_header(r, "X-Request-Id", req->id);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	for (size_t i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+	if (atomic_load(&s->draining))
+		MHD_add_response_header(r, "Connection", "close");
+	req->status = resp->status;
+	req->bytes_out = len;
+	req->answered = true;
+	enum MHD_Result ret = MHD_queue_response(req->conn, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result answer_error(struct http_server *s, struct http_req *req, int code,
+                                    const char *message)
+{
+	struct http_resp resp = {.body = BUF_INIT(4096)};
+	http_reply_err(&resp, code, NULL, message);
+	if (code == ERR_METHOD && req->match.allow[0])
+		http_set_header(&resp, "Allow", req->match.allow);
+	enum MHD_Result r = queue(s, req, &resp);
+	buf_release(&resp.body);
+	return r;
+}
+
+static size_t body_cap(struct http_server *s, struct http_req *req)
+{
+	if (req->route < 0)
+		return 0;
+	size_t max = s->cfg.routes[req->route].body_max;
+	return max ? max : HTTP_BODY_DEFAULT;
+}
+
+/* First callback of a request: create its state and route it. Returns false when an error
+ * answer was queued already. */
+static struct http_req *begin(struct http_server *s, struct MHD_Connection *conn, const char *url,
+                              const char *method)
+{
+	struct http_req *req = calloc(1, sizeof(*req));
+	if (!req)
+		return NULL;
+	req->conn = conn;
+	req->server = s;
+	req->method = method;
+	req->path = url;
+	req->start_ms = mono_ms();
+	req->route = -1;
+	const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+	if (sane_request_id(rid))
+		snprintf(req->id, sizeof(req->id), "%s", rid);
+	else
+		snprintf(req->id, sizeof(req->id), "%08x%08llx", s->id_prefix,
+		         (unsigned long long)atomic_fetch_add(&s->next_id, 1));
+	atomic_fetch_add(&s->in_flight, 1);
+	metric_set(s->m_in_flight, atomic_load(&s->in_flight));
+	return req;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+	(void)version;
+	struct http_server *s = cls;
+	struct http_req *req = *con_cls;
+
+	if (!req) {
+		req = begin(s, conn, url, method);
+		if (!req)
+			return MHD_NO;
+		*con_cls = req;
+		log_set_context("req", req->id);
+		if (atomic_load(&s->draining))
+			return answer_error(s, req, ERR_UNAVAILABLE, "shutting down");
+		size_t plen = strlen(url);
+		router_match(builtin_routes, sizeof(builtin_routes[0]), NBUILTIN, method, url, plen,
+		             &req->match);
+		if (req->match.status != 200) {
+			router_match(s->cfg.routes, sizeof(s->cfg.routes[0]), s->cfg.nroutes,
+			             method, url, plen, &req->match);
+			req->route = req->match.route;
+		}
+		if (req->match.status == 404)
+			return answer_error(s, req, ERR_NOT_FOUND, "no such resource");
+		if (req->match.status == 405)
+			return answer_error(s, req, ERR_METHOD, "method not allowed here");
+		if (req->match.status != 200)
+			return answer_error(s, req, ERR_INVALID_ARG, "malformed path");
+		buf_init(&req->body, req->route >= 0 ? body_cap(s, req) : 0);
+		const char *cl =
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl) {
+			char *end;
+			unsigned long long n = strtoull(cl, &end, 10);
+			if (*end || n > req->body.max) {
+				req->too_large = true;
+				return answer_error(s, req, ERR_TOO_LARGE,
+				                    "the body is larger than allowed here");
+			}
+		}
+		return MHD_YES;
+	}
+
+	log_set_context("req", req->id);
+	if (*upload_data_size) {
+		if (!req->too_large && !req->answered &&
+		    buf_add(&req->body, upload_data, *upload_data_size))
+			req->too_large = true;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (req->answered)
+		return MHD_YES;
+	if (req->too_large)
+		return answer_error(s, req, ERR_TOO_LARGE, "the body is larger than allowed here");
+
+	struct http_resp resp = {.status = 500, .body = BUF_INIT(32 * 1024 * 1024)};
+	const struct http_route *r =
+	    req->route >= 0 ? &s->cfg.routes[req->route] : &builtin_routes[req->match.route];
+	r->fn(req, &resp, s->cfg.ctx);
+	if (resp.status < 100 || resp.status > 599)
+		resp.status = 500;
+	enum MHD_Result ret = queue(s, req, &resp);
+	buf_release(&resp.body);
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	(void)conn;
+	struct http_server *s = cls;
+	struct http_req *req = *con_cls;
+	if (!req)
+		return;
+	*con_cls = NULL;
+	if (!req->answered)
+		req->status = 499; /* the client went away before an answer */
+	log_set_context("req", req->id);
+	LOG(toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? LOG_INFO : LOG_WARN, "http.request",
+	    LS("method", req->method), LS("path", req->path), LI("status", req->status),
+	    LI("ms", mono_ms() - req->start_ms), LI("bytes", req->bytes_out),
+	    LB("complete", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK));
+	log_clear_context();
+	count_request(s, req);
+	buf_release(&req->body);
+	free(req);
+	pthread_mutex_lock(&s->lock);
+	if (atomic_fetch_sub(&s->in_flight, 1) == 1)
+		pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->lock);
+	metric_set(s->m_in_flight, atomic_load(&s->in_flight));
+}
+
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	LOG(LOG_WARN, "http.mhd", LS("message", msg));
+}
+
+/* Resolves host:port (numeric or a name such as localhost) into a socket address. */
+static int resolve(const char *listen, struct sockaddr_storage *ss, bool *v6, struct err *e)
+{
+	char host[256];
+	int port;
+	if (!opt_split_listen(listen, host, sizeof(host), &port))
+		return err_set(e, ERR_INVALID_ARG, "listen", "'%s' is not HOST:PORT", listen);
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+	struct addrinfo *res = NULL;
+	char portstr[8];
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	int rc = getaddrinfo(host, portstr, &hints, &res);
+	if (rc != 0 || !res)
+		return err_set(e, ERR_INVALID_ARG, "listen", "cannot resolve '%s': %s", host,
+		               gai_strerror(rc));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*v6 = res->ai_family == AF_INET6;
+	freeaddrinfo(res);
+	return ERR_OK;
+}
+
+int http_start(const struct http_config *cfg, struct http_server **out, struct err *e)
+{
+	for (size_t i = 0; i < cfg->nroutes; i++)
+		if (!router_pattern_valid(cfg->routes[i].key.pattern))
+			return err_set(e, ERR_INTERNAL, NULL, "bad route pattern '%s'",
+			               cfg->routes[i].key.pattern);
+	struct http_server *s = calloc(1, sizeof(*s));
+	if (!s)
+		return err_set(e, ERR_NOMEM, NULL, NULL);
+	s->cfg = *cfg;
+	if (!s->cfg.metrics_prefix)
+		s->cfg.metrics_prefix = "immosync";
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->idle, NULL);
+	unsigned char rnd[4];
+	FILE *ur = fopen("/dev/urandom", "rb");
+	if (ur && fread(rnd, 1, sizeof(rnd), ur) == sizeof(rnd))
+		memcpy(&s->id_prefix, rnd, sizeof(rnd));
+	if (ur)
+		fclose(ur);
+	char name[96];
+	snprintf(name, sizeof(name), "%s_http_in_flight", s->cfg.metrics_prefix);
+	s->m_in_flight = metrics_gauge(metrics_default(), name, "HTTP requests being served", NULL);
+
+	struct sockaddr_storage ss;
+	bool v6 = false;
+	int rc = resolve(cfg->listen, &ss, &v6, e);
+	if (rc)
+		goto out_free;
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	s->daemon = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 4),
+	    MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)(cfg->connection_limit ? cfg->connection_limit : 512),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)(cfg->per_ip_limit ? cfg->per_ip_limit : 128), MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)(cfg->timeout_s ? cfg->timeout_s : 30), MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
+	if (!s->daemon) {
+		rc = err_set(e, ERR_IO, "listen", "cannot listen on %s (in use, or not allowed)",
+		             cfg->listen);
+		goto out_free;
+	}
+	const union MHD_DaemonInfo *info =
+	    MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : 0;
+	char host[256];
+	int ignored;
+	opt_split_listen(cfg->listen, host, sizeof(host), &ignored);
+	snprintf(s->address, sizeof(s->address), v6 ? "[%s]:%d" : "%s:%d", host, s->port);
+	*out = s;
+	return ERR_OK;
+out_free:
+	pthread_cond_destroy(&s->idle);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+	return rc;
+}
+
+int http_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+const char *http_address(const struct http_server *s)
+{
+	return s->address;
+}
+
+int http_drain(struct http_server *s, int timeout_ms)
+{
+	atomic_store(&s->draining, true);
+	MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->lock);
+	while (atomic_load(&s->in_flight) > 0)
+		if (pthread_cond_timedwait(&s->idle, &s->lock, &until) != 0)
+			break;
+	int left = atomic_load(&s->in_flight);
+	pthread_mutex_unlock(&s->lock);
+	return left;
+}
+
+void http_stop(struct http_server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->daemon);
+	pthread_cond_destroy(&s->idle);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}

@@ -1,0 +1,117 @@
+/*
+ * http.h - the HTTP server: libmicrohttpd behind a route table.
+ *
+ * A program declares a table of routes (method, pattern, handler, body cap)
+ * and starts a server on an address. The server adds /healthz, /readyz and
+ * /metrics, gives each request an id (the client's X-Request-Id when it is
+ * sane, else a fresh one) that is echoed back and put into every log line
+ * the handler writes, refuses bodies over the route's cap with 413 before
+ * reading them when Content-Length says so (and while reading chunked ones),
+ * and answers unknown paths, wrong methods and oversize bodies with JSON
+ * errors. Handlers run on the server's thread pool once the body is
+ * complete; they fill a struct http_resp and return.
+ *
+ * Shutdown (http_drain then http_stop): stop accepting, let in-flight
+ * requests finish (their answers carry Connection: close), then stop.
+ */
+#ifndef IMMO_WEB_HTTP_H
+#define IMMO_WEB_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "web/router.h"
+
+#define HTTP_BODY_DEFAULT (64 * 1024)
+#define HTTP_MAX_HEADERS  8
+
+struct http_server;
+struct MHD_Connection;
+
+struct http_req {
+	struct MHD_Connection *conn;
+	struct http_server *server;
+	const char *method;
+	const char *path; /* without the query string */
+	struct route_match match;
+	struct buf body; /* complete when the handler runs; NUL-terminated */
+	char id[40];     /* request id */
+	int64_t start_ms;
+	int route;  /* index into the program's table; -1 for built-ins and errors */
+	int status; /* the status that was answered (for the completion log) */
+	size_t bytes_out;
+	bool too_large;
+	bool answered;
+};
+
+struct http_header {
+	char name[40];
+	char value[512];
+};
+
+struct http_resp {
+	int status;
+	char content_type[80];
+	struct buf body;
+	size_t nheaders;
+	struct http_header headers[HTTP_MAX_HEADERS];
+};
+
+typedef void (*http_handler)(struct http_req *req, struct http_resp *resp, void *ctx);
+
+struct http_route {
+	struct route_key key; /* method and pattern; must come first (router_match) */
+	http_handler fn;
+	size_t body_max; /* 0: HTTP_BODY_DEFAULT */
+};
+
+struct http_config {
+	const char *listen; /* "127.0.0.1:8080"; port 0 picks a free one */
+	const struct http_route *routes;
+	size_t nroutes;
+	void *ctx;                  /* passed to handlers and to ready */
+	const char *metrics_prefix; /* "immosync": names immosync_http_requests_total */
+	unsigned threads;           /* thread pool size; 0: 4 */
+	unsigned connection_limit;  /* 0: 512 */
+	unsigned per_ip_limit;      /* 0: 128 */
+	unsigned timeout_s;         /* idle connection timeout; 0: 30 */
+	/* /readyz: true when the program can serve (database open, …). NULL: always ready.
+	 * On false it may write a short reason into why. */
+	bool (*ready)(void *ctx, char *why, size_t cap);
+};
+
+/* Starts the server. On success *out is running and http_port tells the bound port. */
+int http_start(const struct http_config *cfg, struct http_server **out, struct err *e);
+int http_port(const struct http_server *s);
+/* "127.0.0.1:8080" with the bound port, for printing. */
+const char *http_address(const struct http_server *s);
+
+/* Stops accepting connections and waits up to timeout_ms for in-flight requests to be
+ * answered. Returns the number of requests still in flight (0 = drained). */
+int http_drain(struct http_server *s, int timeout_ms);
+/* Stops the server and frees it (NULL-safe). */
+void http_stop(struct http_server *s);
+
+/* Request accessors. Returned strings belong to the request. */
+const char *http_header(struct http_req *req, const char *name);
+const char *http_query(struct http_req *req, const char *name);
+/* Copies capture `name` into out (NUL-terminated). false if absent or too long. */
+bool http_capture(const struct http_req *req, const char *name, char *out, size_t cap);
+/* A capture as a positive 63-bit id; false when absent or not digits. */
+bool http_capture_id(const struct http_req *req, const char *name, int64_t *out);
+
+/* Response helpers. A later call replaces the body of an earlier one. */
+int http_set_header(struct http_resp *resp, const char *name, const char *value);
+void http_reply(struct http_resp *resp, int status, const char *content_type, const char *body,
+                size_t len);
+/* Serialises doc (reference stolen, as with json_object_set_new) compactly. */
+void http_reply_json(struct http_resp *resp, int status, json_t *doc);
+/* {"error": {"code": slug, "field": … or null, "message": …}} with err_http_status(e). */
+void http_reply_error(struct http_resp *resp, const struct err *e);
+/* Shorthand for an error without detail beyond a message. */
+void http_reply_err(struct http_resp *resp, int code, const char *field, const char *message);
+
+#endif

@@ -1,0 +1,32 @@
+#include "web/run.h"
+
+#include <stdio.h>
+
+#include "core/log.h"
+#include "core/signals.h"
+
+int web_run(const char *program, const struct http_config *cfg, void (*before_stop)(void *arg),
+            void *arg)
+{
+	struct err e = ERR_INIT;
+	struct http_server *s = NULL;
+	if (http_start(cfg, &s, &e)) {
+		fprintf(stderr, "%s: %s\n", program, e.message);
+		return 1;
+	}
+	LOG(LOG_INFO, "serve.start", LS("program", program), LS("listen", http_address(s)),
+	    LS("version", IMMO_VERSION));
+	printf("%s: listening on http://%s\n", program, http_address(s));
+	fflush(stdout);
+
+	int signo = sig_wait_stop(NULL, NULL);
+	LOG(LOG_INFO, "serve.stopping", LS("signal", sig_name(signo)));
+	int left = http_drain(s, WEB_DRAIN_MS);
+	if (left)
+		LOG(LOG_WARN, "serve.drain_timeout", LI("in_flight", left));
+	if (before_stop)
+		before_stop(arg);
+	http_stop(s);
+	LOG(LOG_INFO, "serve.stopped", LS("program", program));
+	return 0;
+}
