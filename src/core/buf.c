@@ -32,14 +32,20 @@ static int reserve(struct buf *b, size_t extra)
 {
 	if (extra > b->max || b->len > b->max - extra)
 		return ERR_TOO_LARGE;
+	if (b->len + extra == SIZE_MAX)
+		return ERR_TOO_LARGE; /* no room left for the terminator */
 	size_t need = b->len + extra + 1;
 	if (need <= b->alloc)
 		return ERR_OK;
 	size_t n = b->alloc ? b->alloc : 64;
 	while (n < need)
 		n = n > SIZE_MAX / 2 ? need : n * 2;
-	if (n > b->max + 1)
+	/* Never allocate more than the cap allows; max + 1 cannot wrap here because
+	 * len + extra + 1 did not. */
+	if (b->max < SIZE_MAX && n > b->max + 1)
 		n = b->max + 1;
+	if (n < need)
+		n = need;
 	char *p = realloc(b->data, n);
 	if (!p)
 		return ERR_NOMEM;

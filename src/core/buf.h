@@ -23,7 +23,10 @@ struct buf {
 	size_t max;   /* cap on len; appends beyond it fail */
 };
 
-#define BUF_INIT(max_bytes) {NULL, 0, 0, (max_bytes)}
+#define BUF_INIT(max_bytes)             \
+	{                               \
+		NULL, 0, 0, (max_bytes) \
+	}
 
 void buf_init(struct buf *b, size_t max);
 /* Frees the memory; the buffer may be reused (it is empty, same cap). */

@@ -56,6 +56,10 @@ static void huge_length_does_not_overflow(void **state)
 	/* len + SIZE_MAX would wrap; the buffer must refuse instead of writing. */
 	assert_int_not_equal(buf_add(&b, "x", SIZE_MAX), ERR_OK);
 	assert_string_equal(buf_str(&b), "ab");
+	/* An uncapped buffer grows normally (max + 1 must not wrap to a tiny allocation). */
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(buf_adds(&b, "0123456789"), ERR_OK);
+	assert_int_equal(b.len, 1002);
 	buf_release(&b);
 }
 
@@ -101,7 +105,8 @@ static void err_set_fills_detail(void **state)
 {
 	(void)state;
 	struct err e = ERR_INIT;
-	int rc = err_set(&e, ERR_INVALID_FIELD, "conversion.details.price.min", "must be ≤ %s", "max");
+	int rc =
+	    err_set(&e, ERR_INVALID_FIELD, "conversion.details.price.min", "must be ≤ %s", "max");
 	assert_int_equal(rc, ERR_INVALID_FIELD);
 	assert_string_equal(e.field, "conversion.details.price.min");
 	assert_string_equal(e.message, "must be ≤ max");
@@ -130,15 +135,15 @@ static void err_set_truncates_on_utf8_boundary(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(empty_buffer_reads_as_empty_string),
-		cmocka_unit_test(append_up_to_cap_succeeds),
-		cmocka_unit_test(append_past_cap_fails_and_changes_nothing),
-		cmocka_unit_test(huge_length_does_not_overflow),
-		cmocka_unit_test(grows_across_many_appends),
-		cmocka_unit_test(reset_keeps_cap),
-		cmocka_unit_test(err_table_maps_codes),
-		cmocka_unit_test(err_set_fills_detail),
-		cmocka_unit_test(err_set_truncates_on_utf8_boundary),
+	    cmocka_unit_test(empty_buffer_reads_as_empty_string),
+	    cmocka_unit_test(append_up_to_cap_succeeds),
+	    cmocka_unit_test(append_past_cap_fails_and_changes_nothing),
+	    cmocka_unit_test(huge_length_does_not_overflow),
+	    cmocka_unit_test(grows_across_many_appends),
+	    cmocka_unit_test(reset_keeps_cap),
+	    cmocka_unit_test(err_table_maps_codes),
+	    cmocka_unit_test(err_set_fills_detail),
+	    cmocka_unit_test(err_set_truncates_on_utf8_boundary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
