@@ -1,1 +1,521 @@
-#include "core/err.h"
+/*
+ * db.c - the engine-neutral half of the database layer: choosing a driver by
+ * URL, db_tx with retry on a busy database, dispatch of statements to the
+ * driver, column copy-out, and the migration runner.
+ */
+#include "store/db.h"
+#include "store/db_int.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The drivers of this build, tried in order. A PostgreSQL driver is added here. */
+static const struct db_driver *const drivers[] = {
+    &db_sqlite_driver,
+};
+
+#define N_DRIVERS (sizeof(drivers) / sizeof(drivers[0]))
+
+/* Schemes we recognise but that no driver of this build handles. */
+static const struct {
+	const char *prefix;
+	const char *engine;
+} missing_engines[] = {
+    {"postgres://", "PostgreSQL"},
+    {"postgresql://", "PostgreSQL"},
+};
+
+/* Backoff between attempts of a busy transaction. */
+#define TX_BACKOFF_FIRST_MS 2
+#define TX_BACKOFF_MAX_MS   200
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* True when url starts with `scheme:` in the RFC 3986 sense followed by "//". */
+static bool has_scheme(const char *url)
+{
+	const char *p = url;
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return false;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+	       *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return p[0] == ':' && p[1] == '/' && p[2] == '/';
+}
+
+/* Finds the driver for url and where its target starts; NULL (with e set) if none. */
+static const struct db_driver *pick_driver(const char *url, const char **target, struct err *e)
+{
+	for (size_t i = 0; i < N_DRIVERS; i++) {
+		for (const char *const *s = drivers[i]->schemes; *s; s++) {
+			if (has_prefix(url, *s)) {
+				*target = url + strlen(*s);
+				return drivers[i];
+			}
+		}
+	}
+	for (size_t i = 0; i < sizeof(missing_engines) / sizeof(missing_engines[0]); i++) {
+		if (has_prefix(url, missing_engines[i].prefix)) {
+			err_set(e, ERR_INVALID_ARG, "database",
+			        "%s is not supported by this build yet", missing_engines[i].engine);
+			return NULL;
+		}
+	}
+	if (has_scheme(url)) {
+		err_set(e, ERR_INVALID_ARG, "database",
+		        "unknown database URL scheme (use sqlite:PATH or a file path)");
+		return NULL;
+	}
+	for (size_t i = 0; i < N_DRIVERS; i++) {
+		if (drivers[i]->takes_paths) {
+			*target = url;
+			return drivers[i];
+		}
+	}
+	err_set(e, ERR_INVALID_ARG, "database", "no driver of this build opens file paths");
+	return NULL;
+}
+
+static int check_options(const struct db_options *o, struct err *e)
+{
+	if (o->read_conns < 1 || o->read_conns > 64)
+		return err_set(e, ERR_INVALID_ARG, "read_conns", "must be between 1 and 64");
+	if (o->busy_timeout_ms < 0)
+		return err_set(e, ERR_INVALID_ARG, "busy_timeout_ms", "must not be negative");
+	if (o->tx_retry_ms < 0)
+		return err_set(e, ERR_INVALID_ARG, "tx_retry_ms", "must not be negative");
+	return 0;
+}
+
+int db_open(const char *url, const struct db_options *opt, struct db **out, struct err *e)
+{
+	static const struct db_options defaults = DB_OPTIONS_DEFAULT;
+	const char *target = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!url || !*url)
+		return err_set(e, ERR_INVALID_ARG, "database", "no database URL given");
+	if (!opt)
+		opt = &defaults;
+	if ((rc = check_options(opt, e)))
+		return rc;
+	const struct db_driver *drv = pick_driver(url, &target, e);
+	if (!drv)
+		return ERR_INVALID_ARG;
+
+	struct db *db = calloc(1, sizeof(*db));
+	if (!db)
+		return err_set(e, ERR_NOMEM, NULL, NULL);
+	db->drv = drv;
+	db->opt = *opt;
+	atomic_init(&db->tx_retries, 0);
+	if ((rc = drv->open(db, target, e)))
+		goto out_free;
+	*out = db;
+	return 0;
+
+out_free:
+	free(db);
+	return rc;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	db->drv->close(db);
+	free(db);
+}
+
+uint64_t db_tx_retries(const struct db *db)
+{
+	return atomic_load(&db->tx_retries);
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* xorshift64: enough randomness to keep retrying threads and processes apart. */
+static uint64_t next_rand(uint64_t *s)
+{
+	uint64_t x = *s;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+/* One attempt: begin, fn, commit; everything rolled back unless it returns 0. */
+static int tx_attempt(struct db *db, enum db_mode mode, db_tx_fn fn, void *arg, struct err *e)
+{
+	struct db_conn *c;
+	int rc = db->drv->acquire(db, mode, &c, e);
+	if (rc)
+		return rc;
+	if ((rc = db->drv->begin(c, mode, e)))
+		goto out_rollback;
+	if ((rc = fn(c, arg, e)))
+		goto out_rollback;
+	if ((rc = db->drv->commit(c, e)))
+		goto out_rollback;
+	db->drv->release(c);
+	return 0;
+
+out_rollback:
+	db->drv->rollback(c);
+	db->drv->release(c);
+	return rc;
+}
+
+int db_tx(struct db *db, enum db_mode mode, db_tx_fn fn, void *arg, struct err *e)
+{
+	int64_t start = mono_ms();
+	int64_t backoff = TX_BACKOFF_FIRST_MS;
+	uint64_t seed = (uint64_t)start * 0x9E3779B97F4A7C15u ^ (uintptr_t)&start;
+	if (!seed)
+		seed = 1;
+
+	for (;;) {
+		int rc = tx_attempt(db, mode, fn, arg, e);
+		if (rc != ERR_DB_BUSY)
+			return rc;
+		int64_t left = db->opt.tx_retry_ms - (mono_ms() - start);
+		if (left <= 0) {
+			return err_set(e, ERR_DB_BUSY, NULL,
+			               "the database stayed busy for %d ms (another process is "
+			               "holding its lock?)",
+			               db->opt.tx_retry_ms);
+		}
+		/* Half fixed, half random ("equal jitter"), never past the deadline. */
+		int64_t wait =
+		    backoff / 2 + (int64_t)(next_rand(&seed) % (uint64_t)(backoff / 2 + 1));
+		sleep_ms(wait < left ? wait : left);
+		if (backoff < TX_BACKOFF_MAX_MS)
+			backoff *= 2;
+		atomic_fetch_add(&db->tx_retries, 1);
+	}
+}
+
+int db_exec(struct db_conn *c, const char *sql, struct err *e)
+{
+	return c->db->drv->exec(c, sql, e);
+}
+
+int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out, struct err *e)
+{
+	*out = NULL;
+	int rc = c->db->drv->prepare(c, sql, out, e);
+	if (rc)
+		return rc;
+	(*out)->bind_err = 0;
+	(*out)->bind_idx = 0;
+	return 0;
+}
+
+/* Remembers the first failed bind so that db_step can report it. */
+static int bind_result(struct db_stmt *st, int idx, int rc)
+{
+	if (rc && !st->bind_err) {
+		st->bind_err = rc;
+		st->bind_idx = idx;
+	}
+	return rc;
+}
+
+int db_bind_int(struct db_stmt *st, int idx, int64_t v)
+{
+	return bind_result(st, idx, st->conn->db->drv->bind_int(st, idx, v));
+}
+
+int db_bind_bool(struct db_stmt *st, int idx, bool v)
+{
+	return db_bind_int(st, idx, v ? 1 : 0);
+}
+
+int db_bind_null(struct db_stmt *st, int idx)
+{
+	return bind_result(st, idx, st->conn->db->drv->bind_null(st, idx));
+}
+
+int db_bind_text(struct db_stmt *st, int idx, const char *s)
+{
+	return db_bind_textn(st, idx, s, s ? strlen(s) : 0);
+}
+
+int db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n)
+{
+	if (!s)
+		return db_bind_null(st, idx);
+	return bind_result(st, idx, st->conn->db->drv->bind_text(st, idx, s, n));
+}
+
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+	if (!p)
+		return db_bind_null(st, idx);
+	return bind_result(st, idx, st->conn->db->drv->bind_blob(st, idx, p, n));
+}
+
+int db_step(struct db_stmt *st, bool *row, struct err *e)
+{
+	*row = false;
+	if (st->bind_err) {
+		return err_set(e, st->bind_err, NULL, "cannot bind parameter %d: %s", st->bind_idx,
+		               err_default_message(st->bind_err));
+	}
+	return st->conn->db->drv->step(st, row, e);
+}
+
+int64_t db_col_int(struct db_stmt *st, int i)
+{
+	return st->conn->db->drv->col_int(st, i);
+}
+
+bool db_col_bool(struct db_stmt *st, int i)
+{
+	return db_col_int(st, i) != 0;
+}
+
+bool db_col_null(struct db_stmt *st, int i)
+{
+	return st->conn->db->drv->col_null(st, i);
+}
+
+char *db_col_strdup(struct db_stmt *st, int i)
+{
+	if (db_col_null(st, i))
+		return NULL;
+	size_t len;
+	const char *p = st->conn->db->drv->col_bytes(st, i, &len);
+	char *s = malloc(len + 1);
+	if (!s)
+		return NULL;
+	if (len)
+		memcpy(s, p, len);
+	s[len] = '\0';
+	return s;
+}
+
+int db_col_text(struct db_stmt *st, int i, char *dst, size_t cap)
+{
+	size_t len;
+	const char *p = st->conn->db->drv->col_bytes(st, i, &len);
+	if (len >= cap) {
+		if (cap > 0)
+			dst[0] = '\0';
+		return ERR_TOO_LARGE;
+	}
+	if (len)
+		memcpy(dst, p, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+int db_col_buf(struct db_stmt *st, int i, struct buf *b)
+{
+	size_t len;
+	const void *p = st->conn->db->drv->col_bytes(st, i, &len);
+	return len ? buf_add(b, p, len) : 0;
+}
+
+int64_t db_changes(struct db_conn *c)
+{
+	return c->db->drv->changes(c);
+}
+
+int64_t db_last_id(struct db_conn *c)
+{
+	return c->db->drv->last_id ? c->db->drv->last_id(c) : 0;
+}
+
+int db_query_int(struct db_conn *c, const char *sql, const int64_t *params, size_t n, int64_t *out,
+                 struct err *e)
+{
+	struct db_stmt *st;
+	bool row;
+	int rc;
+
+	*out = 0;
+	if (n > INT32_MAX)
+		return err_set(e, ERR_INVALID_ARG, NULL, "too many parameters");
+	if ((rc = db_prepare(c, sql, &st, e)))
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		db_bind_int(st, (int)i + 1, params[i]);
+	if ((rc = db_step(st, &row, e)))
+		return rc;
+	if (!row || db_col_null(st, 0))
+		return err_set(e, ERR_NOT_FOUND, NULL, "the query returned no value");
+	*out = db_col_int(st, 0);
+	return 0;
+}
+
+int db_clock_ms(struct db_conn *c, int64_t *out, struct err *e)
+{
+	return c->db->drv->clock_ms(c, out, e);
+}
+
+/* ---- migrations ---- */
+
+#define MIGRATIONS_DDL                                                                \
+	"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, " \
+	"name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+
+struct migrate_step {
+	const struct db_migration *m; /* NULL: only create schema_migrations and check */
+	int known_max;                /* highest version this program knows */
+	bool applied;                 /* out: m was applied by this step */
+};
+
+static const char *migration_sql(const struct db *db, const struct db_migration *m)
+{
+	switch (db->drv->engine) {
+	case DB_ENGINE_SQLITE:
+		return m->sqlite_sql;
+	case DB_ENGINE_POSTGRES:
+		return m->postgres_sql;
+	}
+	return NULL;
+}
+
+/* Fails with ERR_DB_SCHEMA when the database is ahead of the program. */
+static int check_not_newer(struct db_conn *c, int known_max, struct err *e)
+{
+	int64_t v;
+	int rc = db_query_int(c, "SELECT max(version) FROM schema_migrations", NULL, 0, &v, e);
+	if (rc == ERR_NOT_FOUND)
+		return 0;
+	if (rc)
+		return rc;
+	if (v > known_max) {
+		return err_set(
+		    e, ERR_DB_SCHEMA, NULL,
+		    "database schema version %lld is newer than this program (knows up to "
+		    "%d); upgrade immosync",
+		    (long long)v, known_max);
+	}
+	return 0;
+}
+
+/* The body of one migration's transaction (re-runnable, as db_tx asks). */
+static int migrate_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct migrate_step *ms = arg;
+	struct db_stmt *st;
+	int64_t now, found;
+	bool row;
+	int rc;
+
+	ms->applied = false;
+	if ((rc = db_exec(c, MIGRATIONS_DDL, e)))
+		return rc;
+	if ((rc = check_not_newer(c, ms->known_max, e)) || !ms->m)
+		return rc;
+	rc = db_query_int(c, "SELECT count(*) FROM schema_migrations WHERE version = ?",
+	                  (const int64_t[]){ms->m->version}, 1, &found, e);
+	if (rc || found)
+		return rc;
+
+	const char *sql = migration_sql(c->db, ms->m);
+	if (!sql) {
+		return err_set(e, ERR_INTERNAL, NULL, "migration %d (%s) has no SQL for %s",
+		               ms->m->version, ms->m->name, c->db->drv->name);
+	}
+	if ((rc = db_exec(c, sql, e))) {
+		/* Keep the engine's message, but say which migration it came from. */
+		if (e) {
+			struct err inner = *e;
+			err_set(e, rc, NULL, "migration %d (%s): %s", ms->m->version, ms->m->name,
+			        inner.message);
+		}
+		return rc;
+	}
+	if ((rc = db_clock_ms(c, &now, e)))
+		return rc;
+	rc = db_prepare(
+	    c, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", &st,
+	    e);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, ms->m->version);
+	db_bind_text(st, 2, ms->m->name);
+	db_bind_int(st, 3, now);
+	if ((rc = db_step(st, &row, e)))
+		return rc;
+	ms->applied = true;
+	return 0;
+}
+
+int db_migrate(struct db *db, const struct db_migration *list, size_t n, struct err *e)
+{
+	struct migrate_step ms = {NULL, 0, false};
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		assert(list[i].version > 0);
+		assert(i == 0 || list[i].version > list[i - 1].version);
+	}
+	ms.known_max = n ? list[n - 1].version : 0;
+
+	/* Check first, so a database from a newer program is not touched at all. */
+	if ((rc = db_tx(db, DB_WRITE, migrate_tx, &ms, e)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		ms.m = &list[i];
+		if ((rc = db_tx(db, DB_WRITE, migrate_tx, &ms, e)))
+			return rc;
+	}
+	return 0;
+}
+
+struct version_query {
+	int version;
+};
+
+static int schema_version_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct version_query *q = arg;
+	bool exists;
+	int64_t v;
+	int rc;
+
+	q->version = 0;
+	if ((rc = c->db->drv->table_exists(c, "schema_migrations", &exists, e)) || !exists)
+		return rc;
+	rc = db_query_int(c, "SELECT max(version) FROM schema_migrations", NULL, 0, &v, e);
+	if (rc == ERR_NOT_FOUND)
+		return 0;
+	if (rc)
+		return rc;
+	if (v < 0 || v > INT32_MAX)
+		return err_set(e, ERR_DB_SCHEMA, NULL, "schema version %lld is out of range",
+		               (long long)v);
+	q->version = (int)v;
+	return 0;
+}
+
+int db_schema_version(struct db *db, int *out, struct err *e)
+{
+	struct version_query q = {0};
+	int rc = db_tx(db, DB_READ, schema_version_tx, &q, e);
+	*out = rc ? 0 : q.version;
+	return rc;
+}
