@@ -1,0 +1,88 @@
+/*
+ * immosync serve - the web UI, the JSON API, the scheduler and the workers in
+ * one process with an embedded SQLite database (R-C2).
+ */
+#include <stdio.h>
+
+#include "app/app.h"
+#include "core/log.h"
+#include "core/opt.h"
+#include "store/db.h"
+#include "store/store.h"
+#include "web/run.h"
+
+enum { SERVE_LISTEN, SERVE_DB, SERVE_LOG_LEVEL, SERVE__N };
+
+static const struct opt_def serve_opts[SERVE__N] = {
+    [SERVE_LISTEN] = {"listen", 'l', OPT_LISTEN, "ADDR", "127.0.0.1:8080",
+                      "Address to listen on; port 0 picks a free port and prints it"},
+    [SERVE_DB] = {"db", 0, OPT_STRING, "PATH", "immosync.db",
+                  "The database: a SQLite file (created if missing)"},
+    [SERVE_LOG_LEVEL] = {"log-level", 0, OPT_STRING, "LEVEL", "info",
+                         "Least severe log level written: debug, info, warn, error",
+                         .check = log_check_level},
+};
+
+static const struct opt_cmd serve_cmd = {
+    .program = APP_PROGRAM,
+    .name = "serve",
+    .usage = "[options]",
+    .summary = "Runs the web UI, the JSON API, the scheduler and the workers in one process.\n"
+               "Logs go to stderr in logfmt; the bound address is printed on stdout.\n"
+               "SIGTERM or SIGINT stops it: in-flight requests are answered (up to 3 s),\n"
+               "then the database is closed and the process exits 0.",
+    .epilog = "Endpoints without a token: /healthz (alive), /readyz (database usable),\n"
+              "/metrics (Prometheus text).\n",
+    .defs = serve_opts,
+    .ndefs = SERVE__N,
+};
+
+static bool ready(void *ctx, char *why, size_t cap)
+{
+	struct db *db = ctx;
+	int version = 0;
+	struct err e = ERR_INIT;
+	if (db_schema_version(db, &version, &e) != 0) {
+		snprintf(why, cap, "database: %s", e.message);
+		return false;
+	}
+	return true;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct opt_value v[SERVE__N];
+	enum opt_result pr = opt_parse(&serve_cmd, argc, argv, v, NULL, NULL, stdout, stderr);
+	if (pr != OPT_OK) {
+		opt_release(v, SERVE__N);
+		return pr == OPT_EXIT_OK ? 0 : 2;
+	}
+	enum log_level level = LOG_INFO;
+	log_parse_level(v[SERVE_LOG_LEVEL].str, &level);
+	log_set_level(level);
+
+	int rc = 1;
+	struct err e = ERR_INIT;
+	struct db *db = NULL;
+	struct db_options dbo = DB_OPTIONS_DEFAULT;
+	if (store_open(v[SERVE_DB].str, &dbo, &db, &e) != 0) {
+		fprintf(stderr, "%s serve: cannot open the database %s: %s\n", APP_PROGRAM,
+		        v[SERVE_DB].str, e.message);
+		goto out;
+	}
+	LOG(LOG_INFO, "store.open", LS("db", v[SERVE_DB].str));
+
+	struct http_config cfg = {
+	    .listen = v[SERVE_LISTEN].str,
+	    .routes = NULL,
+	    .nroutes = 0,
+	    .ctx = db,
+	    .metrics_prefix = "immosync",
+	    .ready = ready,
+	};
+	rc = web_run(APP_PROGRAM, &cfg, NULL, NULL);
+	db_close(db);
+out:
+	opt_release(v, SERVE__N);
+	return rc;
+}
