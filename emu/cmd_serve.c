@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "core/opt.h"
 #include "emu.h"
+#include "store/store.h"
 #include "web/run.h"
 
 enum { EMU_LISTEN, EMU_DB, EMU_LOG_LEVEL, EMU__N };
@@ -27,17 +28,6 @@ static const struct opt_cmd serve_cmd = {
     .defs = emu_opts,
     .ndefs = EMU__N,
 };
-
-static bool ready(void *ctx, char *why, size_t cap)
-{
-	int version = 0;
-	struct err e = ERR_INIT;
-	if (db_schema_version(ctx, &version, &e) != 0) {
-		snprintf(why, cap, "database: %s", e.message);
-		return false;
-	}
-	return true;
-}
 
 int emu_cmd_serve(int argc, char **argv)
 {
@@ -65,7 +55,7 @@ int emu_cmd_serve(int argc, char **argv)
 	    .listen = v[EMU_LISTEN].str,
 	    .ctx = db,
 	    .metrics_prefix = "onoffice_emu",
-	    .ready = ready,
+	    .ready = store_ready,
 	};
 	rc = web_run(EMU_PROGRAM, &cfg, NULL, NULL);
 out:

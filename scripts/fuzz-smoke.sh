@@ -3,7 +3,7 @@
 # corpus fuzz/corpus/<name>/ (copied, so the run does not write into the tree).
 # Exits non-zero on the first crash, leak or assertion a target finds.
 set -euo pipefail
-build=${1:-build-fuzz}
+build=$(cd "${1:-build-fuzz}" && pwd)
 seconds=${2:-20}
 top=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)

@@ -37,18 +37,6 @@ static const struct opt_cmd serve_cmd = {
     .ndefs = SERVE__N,
 };
 
-static bool ready(void *ctx, char *why, size_t cap)
-{
-	struct db *db = ctx;
-	int version = 0;
-	struct err e = ERR_INIT;
-	if (db_schema_version(db, &version, &e) != 0) {
-		snprintf(why, cap, "database: %s", e.message);
-		return false;
-	}
-	return true;
-}
-
 int cmd_serve(int argc, char **argv)
 {
 	struct opt_value v[SERVE__N];
@@ -78,7 +66,7 @@ int cmd_serve(int argc, char **argv)
 	    .nroutes = 0,
 	    .ctx = db,
 	    .metrics_prefix = "immosync",
-	    .ready = ready,
+	    .ready = store_ready,
 	};
 	rc = web_run(APP_PROGRAM, &cfg, NULL, NULL);
 	db_close(db);

@@ -7,6 +7,8 @@
  */
 #include "store/store.h"
 
+#include <stdio.h>
+
 const struct db_migration store_migrations[] = {
     {
         .version = 1,
@@ -35,4 +37,15 @@ int store_open(const char *url, const struct db_options *opt, struct db **out, s
 out_close:
 	db_close(db);
 	return rc;
+}
+
+bool store_ready(void *ctx, char *why, size_t cap)
+{
+	int version = 0;
+	struct err e = ERR_INIT;
+	if (db_schema_version(ctx, &version, &e) != 0) {
+		snprintf(why, cap, "database: %s", e.message);
+		return false;
+	}
+	return true;
 }

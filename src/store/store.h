@@ -8,6 +8,7 @@
 #ifndef IMMO_STORE_STORE_H
 #define IMMO_STORE_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/err.h"
@@ -24,5 +25,12 @@ extern const size_t store_migrations_count;
  * by a newer immosync fails with ERR_DB_SCHEMA and is left untouched.
  */
 int store_open(const char *url, const struct db_options *opt, struct db **out, struct err *e);
+
+/*
+ * The readiness check of a serving process (struct http_config.ready): true when
+ * the database answers a read transaction. ctx is the struct db *. On false a
+ * short reason goes into why.
+ */
+bool store_ready(void *ctx, char *why, size_t cap);
 
 #endif
