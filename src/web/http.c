@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "core/log.h"
 #include "core/metrics.h"
@@ -26,6 +27,8 @@ struct http_server {
 	atomic_int in_flight;
 	atomic_bool draining;
 	atomic_uint_fast64_t next_id;
+	atomic_uint_fast64_t connections;
+	bool tls;
 	unsigned id_prefix;
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
@@ -157,6 +160,89 @@ bool http_capture_id(const struct http_req *req, const char *name, int64_t *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+bool http_client_is_loopback(struct http_req *req)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return false;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+		static const unsigned char v4mapped[12] = {0, 0, 0, 0, 0,    0,
+		                                           0, 0, 0, 0, 0xff, 0xff};
+		if (memcmp(in6->sin6_addr.s6_addr, v4mapped, 12) == 0)
+			return in6->sin6_addr.s6_addr[12] == 127;
+		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
+	return false;
+}
+
+/* True when an Accept-Encoding value allows gzip (a "gzip" token not followed by q=0). */
+static bool accepts_gzip(const char *v)
+{
+	for (const char *p = v; p && (p = strstr(p, "gzip")); p += 4) {
+		bool start = p == v || p[-1] == ' ' || p[-1] == ',';
+		const char *q = p + 4;
+		while (*q == ' ')
+			q++;
+		if (!start || (*q && *q != ',' && *q != ';'))
+			continue;
+		if (*q == ';') {
+			const char *qv = strstr(q, "q=");
+			const char *comma = strchr(q, ',');
+			if (qv && (!comma || qv < comma) && strtod(qv + 2, NULL) == 0.0)
+				return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+int http_gzip_if_accepted(struct http_req *req, struct http_resp *resp)
+{
+	if (resp->body.len < 256 || !accepts_gzip(http_header(req, "Accept-Encoding")))
+		return ERR_OK;
+	z_stream z = {0};
+	/* windowBits 15 + 16: a gzip wrapper instead of zlib's. */
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return ERR_INTERNAL;
+	int rc = ERR_OK;
+	uLong bound = deflateBound(&z, (uLong)resp->body.len);
+	char *dst = malloc(bound);
+	if (!dst) {
+		rc = ERR_NOMEM;
+		goto out_end;
+	}
+	z.next_in = (Bytef *)resp->body.data;
+	z.avail_in = (uInt)resp->body.len;
+	z.next_out = (Bytef *)dst;
+	z.avail_out = (uInt)bound;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		rc = ERR_INTERNAL;
+		goto out_free;
+	}
+	rc = http_set_header(resp, "Content-Encoding", "gzip");
+	if (rc)
+		goto out_free;
+	buf_reset(&resp->body);
+	rc = buf_add(&resp->body, dst, z.total_out);
+out_free:
+	free(dst);
+out_end:
+	deflateEnd(&z);
+	return rc;
+}
+
+uint64_t http_connections_total(const struct http_server *s)
+{
+	return atomic_load(&((struct http_server *)(uintptr_t)s)->connections);
 }
 
 /* ---- built-in routes ---- */
@@ -375,6 +461,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	const struct http_route *r =
 	    req->route >= 0 ? &s->cfg.routes[req->route] : &builtin_routes[req->match.route];
 	r->fn(req, &resp, s->cfg.ctx);
+	if (resp.drop) {
+		buf_release(&resp.body);
+		req->status = 0;
+		return MHD_NO; /* MHD closes the connection without an answer */
+	}
 	if (resp.status < 100 || resp.status > 599)
 		resp.status = 500;
 	enum MHD_Result ret = queue(s, req, &resp);
@@ -391,7 +482,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!req)
 		return;
 	*con_cls = NULL;
-	if (!req->answered)
+	if (!req->answered && req->status != 0)
 		req->status = 499; /* the client went away before an answer */
 	log_set_context("req", req->id);
 	LOG(toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? LOG_INFO : LOG_WARN, "http.request",
@@ -407,6 +498,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		pthread_cond_broadcast(&s->idle);
 	pthread_mutex_unlock(&s->lock);
 	metric_set(s->m_in_flight, atomic_load(&s->in_flight));
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+	(void)conn;
+	(void)socket_ctx;
+	struct http_server *s = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		atomic_fetch_add(&s->connections, 1);
 }
 
 __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -473,15 +574,32 @@ int http_start(const struct http_config *cfg, struct http_server **out, struct e
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (v6)
 		flags |= MHD_USE_IPv6;
-	s->daemon = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 4),
-	    MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)(cfg->connection_limit ? cfg->connection_limit : 512),
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    (unsigned)(cfg->per_ip_limit ? cfg->per_ip_limit : 128), MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)(cfg->timeout_s ? cfg->timeout_s : 30), MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
+	if (cfg->thread_per_connection)
+		flags |= MHD_USE_THREAD_PER_CONNECTION;
+	struct MHD_OptionItem opts[16];
+	size_t n = 0;
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss};
+	if (!cfg->thread_per_connection)
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE,
+		                                    cfg->threads ? cfg->threads : 4, NULL};
+	opts[n++] = (struct MHD_OptionItem){
+	    MHD_OPTION_CONNECTION_LIMIT, cfg->connection_limit ? cfg->connection_limit : 512, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	                                    cfg->per_ip_limit ? cfg->per_ip_limit : 128, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
+	                                    cfg->timeout_s ? cfg->timeout_s : 30, NULL};
+	if (cfg->tls_cert_pem && cfg->tls_key_pem) {
+		flags |= MHD_USE_TLS;
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0,
+		                                    (void *)(uintptr_t)cfg->tls_cert_pem};
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0,
+		                                    (void *)(uintptr_t)cfg->tls_key_pem};
+	}
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, opts,
+	                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	                             MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+	                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
 	if (!s->daemon) {
 		rc = err_set(e, ERR_IO, "listen", "cannot listen on %s (in use, or not allowed)",
 		             cfg->listen);
@@ -494,6 +612,7 @@ int http_start(const struct http_config *cfg, struct http_server **out, struct e
 	int ignored;
 	opt_split_listen(cfg->listen, host, sizeof(host), &ignored);
 	snprintf(s->address, sizeof(s->address), v6 ? "[%s]:%d" : "%s:%d", host, s->port);
+	s->tls = cfg->tls_cert_pem && cfg->tls_key_pem;
 	*out = s;
 	return ERR_OK;
 out_free:
@@ -511,6 +630,11 @@ int http_port(const struct http_server *s)
 const char *http_address(const struct http_server *s)
 {
 	return s->address;
+}
+
+const char *http_scheme(const struct http_server *s)
+{
+	return s->tls ? "https" : "http";
 }
 
 int http_drain(struct http_server *s, int timeout_ms)

@@ -54,6 +54,7 @@ struct http_header {
 
 struct http_resp {
 	int status;
+	bool drop; /* close the connection without answering (fault injection) */
 	char content_type[80];
 	struct buf body;
 	size_t nheaders;
@@ -78,6 +79,12 @@ struct http_config {
 	unsigned connection_limit;  /* 0: 512 */
 	unsigned per_ip_limit;      /* 0: 128 */
 	unsigned timeout_s;         /* idle connection timeout; 0: 30 */
+	/* One thread per connection instead of a pool: a handler that sleeps (injected
+	 * latency in the emulator) then delays only its own connection. */
+	bool thread_per_connection;
+	/* HTTPS when both are set: PEM text of the certificate chain and the private key. */
+	const char *tls_cert_pem;
+	const char *tls_key_pem;
 	/* /readyz: true when the program can serve (database open, …). NULL: always ready.
 	 * On false it may write a short reason into why. */
 	bool (*ready)(void *ctx, char *why, size_t cap);
@@ -88,6 +95,11 @@ int http_start(const struct http_config *cfg, struct http_server **out, struct e
 int http_port(const struct http_server *s);
 /* "127.0.0.1:8080" with the bound port, for printing. */
 const char *http_address(const struct http_server *s);
+/* "https" when the server speaks TLS, else "http". */
+const char *http_scheme(const struct http_server *s);
+
+/* TCP connections accepted since start (keep-alive reuse shows as few connections). */
+uint64_t http_connections_total(const struct http_server *s);
 
 /* Stops accepting connections and waits up to timeout_ms for in-flight requests to be
  * answered. Returns the number of requests still in flight (0 = drained). */
@@ -103,6 +115,9 @@ bool http_capture(const struct http_req *req, const char *name, char *out, size_
 /* A capture as a positive 63-bit id; false when absent or not digits. */
 bool http_capture_id(const struct http_req *req, const char *name, int64_t *out);
 
+/* True when the client connected from a loopback address (127.0.0.0/8 or ::1). */
+bool http_client_is_loopback(struct http_req *req);
+
 /* Response helpers. A later call replaces the body of an earlier one. */
 int http_set_header(struct http_resp *resp, const char *name, const char *value);
 void http_reply(struct http_resp *resp, int status, const char *content_type, const char *body,
@@ -111,6 +126,13 @@ void http_reply(struct http_resp *resp, int status, const char *content_type, co
 void http_reply_json(struct http_resp *resp, int status, json_t *doc);
 /* {"error": {"code": slug, "field": … or null, "message": …}} with err_http_status(e). */
 void http_reply_error(struct http_resp *resp, const struct err *e);
+/*
+ * Compresses the body with gzip and sets Content-Encoding when the request's
+ * Accept-Encoding allows gzip and the body is worth it (≥ 256 bytes). Returns 0, or an
+ * error code with the body left as it was.
+ */
+int http_gzip_if_accepted(struct http_req *req, struct http_resp *resp);
+
 /* Shorthand for an error without detail beyond a message. */
 void http_reply_err(struct http_resp *resp, int code, const char *field, const char *message);
 

@@ -16,7 +16,7 @@ int web_run(const char *program, const struct http_config *cfg, void (*before_st
 	}
 	LOG(LOG_INFO, "serve.start", LS("program", program), LS("listen", http_address(s)),
 	    LS("version", IMMO_VERSION));
-	printf("%s: listening on http://%s\n", program, http_address(s));
+	printf("%s: listening on %s://%s\n", program, http_scheme(s), http_address(s));
 	fflush(stdout);
 
 	int signo = sig_wait_stop(NULL, NULL);

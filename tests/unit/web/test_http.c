@@ -18,6 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "core/metrics.h"
 #include "web/http.h"
 
@@ -51,6 +53,31 @@ static void slow(struct http_req *req, struct http_resp *resp, void *ctx)
 	http_reply(resp, 200, "text/plain", "slow-done", 9);
 }
 
+static void big(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)ctx;
+	struct buf b = BUF_INIT(1 << 20);
+	for (int i = 0; i < 1000; i++)
+		buf_addf(&b, "line %04d of a compressible answer\n", i);
+	http_reply(resp, 200, "text/plain", buf_str(&b), b.len);
+	buf_release(&b);
+	http_gzip_if_accepted(req, resp);
+}
+
+static void drop(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)req;
+	(void)ctx;
+	resp->drop = true;
+}
+
+static void loopback(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)ctx;
+	const char *yes = http_client_is_loopback(req) ? "yes" : "no";
+	http_reply(resp, 200, "text/plain", yes, strlen(yes));
+}
+
 static bool ready(void *ctx, char *why, size_t cap)
 {
 	(void)ctx;
@@ -60,16 +87,16 @@ static bool ready(void *ctx, char *why, size_t cap)
 }
 
 static const struct http_route routes[] = {
-    {{"POST", "/echo"}, echo, 16},
-    {{"GET", "/contacts/{id}"}, contact, 0},
-    {{"GET", "/slow"}, slow, 0},
+    {{"POST", "/echo"}, echo, 16}, {{"GET", "/contacts/{id}"}, contact, 0},
+    {{"GET", "/slow"}, slow, 0},   {{"GET", "/big"}, big, 0},
+    {{"GET", "/drop"}, drop, 0},   {{"GET", "/loopback"}, loopback, 0},
 };
 
 static struct http_server *start(void)
 {
 	struct http_config cfg = {.listen = "127.0.0.1:0",
 	                          .routes = routes,
-	                          .nroutes = 3,
+	                          .nroutes = sizeof(routes) / sizeof(routes[0]),
 	                          .metrics_prefix = "t",
 	                          .ready = ready,
 	                          .threads = 2};
@@ -290,6 +317,93 @@ static void bad_listen_addresses_fail_cleanly(void **state)
 	assert_int_not_equal(http_start(&cfg, &s, &e), ERR_OK);
 }
 
+/* The body after the header block of a raw answer. */
+static const char *body_of(const char *raw, size_t *len, size_t total)
+{
+	const char *p = strstr(raw, "\r\n\r\n");
+	if (!p)
+		return NULL;
+	p += 4;
+	*len = total - (size_t)(p - raw);
+	return p;
+}
+
+static void gzip_only_when_accepted(void **state)
+{
+	(void)state;
+	struct http_server *s = start();
+	static char raw[200000];
+	int fd = connect_to(http_port(s));
+	const char *rq = "GET /big HTTP/1.1\r\nHost: x\r\nAccept-Encoding: deflate, gzip\r\n"
+	                 "Connection: close\r\n\r\n";
+	assert_int_equal(write(fd, rq, strlen(rq)), (ssize_t)strlen(rq));
+	size_t got = 0;
+	ssize_t n;
+	while ((n = read(fd, raw + got, sizeof(raw) - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	assert_non_null(strstr(raw, "Content-Encoding: gzip\r\n"));
+	size_t zlen;
+	const char *zbody = body_of(raw, &zlen, got);
+	assert_non_null(zbody);
+	static char plain[100000];
+	z_stream z = {0};
+	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = (Bytef *)(uintptr_t)zbody;
+	z.avail_in = (uInt)zlen;
+	z.next_out = (Bytef *)plain;
+	z.avail_out = sizeof(plain);
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(z.total_out, 1000 * 35);
+	assert_memory_equal(plain + 999 * 35, "line 0999 of a compressible answer\n", 35);
+	assert_true(zlen < z.total_out / 4);
+	inflateEnd(&z);
+
+	assert_int_equal(call(http_port(s),
+	                      "GET /big HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip;q=0\r\n"
+	                      "Connection: close\r\n\r\n",
+	                      raw, sizeof(raw)),
+	                 200);
+	assert_null(strstr(raw, "Content-Encoding"));
+	assert_non_null(strstr(raw, "line 0999 of a compressible answer"));
+	http_stop(s);
+}
+
+static void drop_closes_without_an_answer(void **state)
+{
+	(void)state;
+	struct http_server *s = start();
+	assert_int_equal(
+	    call(http_port(s), "GET /drop HTTP/1.1\r\nHost: x\r\n\r\n", resp, sizeof(resp)), 0);
+	assert_string_equal(resp, "");
+	http_stop(s);
+}
+
+static void connections_are_counted_once_per_tcp_connection(void **state)
+{
+	(void)state;
+	struct http_server *s = start();
+	int fd = connect_to(http_port(s));
+	const char *two = "GET /loopback HTTP/1.1\r\nHost: x\r\n\r\n"
+	                  "GET /loopback HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	assert_int_equal(write(fd, two, strlen(two)), (ssize_t)strlen(two));
+	size_t got = 0;
+	ssize_t n;
+	while ((n = read(fd, resp + got, sizeof(resp) - 1 - got)) > 0)
+		got += (size_t)n;
+	resp[got] = '\0';
+	close(fd);
+	/* Two answers, both "yes" (we are on loopback), over one connection. */
+	const char *first = strstr(resp, "\r\n\r\nyes");
+	assert_non_null(first);
+	assert_non_null(strstr(first + 4, "\r\n\r\nyes"));
+	assert_int_equal(http_connections_total(s), 1);
+	call(http_port(s), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", resp,
+	     sizeof(resp));
+	assert_int_equal(http_connections_total(s), 2);
+	http_stop(s);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -309,6 +423,9 @@ int main(void)
 	    cmocka_unit_test(metrics_count_requests),
 	    cmocka_unit_test(drain_answers_in_flight_requests_then_refuses),
 	    cmocka_unit_test(bad_listen_addresses_fail_cleanly),
+	    cmocka_unit_test(gzip_only_when_accepted),
+	    cmocka_unit_test(drop_closes_without_an_answer),
+	    cmocka_unit_test(connections_are_counted_once_per_tcp_connection),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
