@@ -25,3 +25,9 @@ bool oo_action_writes(enum oo_action a)
 {
 	return a == OO_CREATE || a == OO_MODIFY || a == OO_DELETE || a == OO_DO;
 }
+
+const char *oo_action_name(enum oo_action a)
+{
+	const char *urn = oo_action_urn(a);
+	return urn + sizeof(OO_URN_PREFIX) - 1;
+}

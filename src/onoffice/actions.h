@@ -16,5 +16,7 @@ enum oo_action { OO_READ, OO_CREATE, OO_MODIFY, OO_DELETE, OO_GET, OO_DO };
 const char *oo_action_urn(enum oo_action a);
 /* True for create, modify, delete and do. */
 bool oo_action_writes(enum oo_action a);
+/* The short name for logs and messages: "read", "create", … (static string). */
+const char *oo_action_name(enum oo_action a);
 
 #endif
