@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 
+#include "api/api.h"
 #include "app/app.h"
 #include "core/log.h"
 #include "core/opt.h"
@@ -60,13 +61,15 @@ int cmd_serve(int argc, char **argv)
 	}
 	LOG(LOG_INFO, "store.open", LS("db", v[SERVE_DB].str));
 
+	struct api_ctx api = {.db = db};
+	api_metrics_init(&api);
 	struct http_config cfg = {
 	    .listen = v[SERVE_LISTEN].str,
-	    .routes = NULL,
-	    .nroutes = 0,
-	    .ctx = db,
+	    .routes = api_routes,
+	    .nroutes = api_routes_count,
+	    .ctx = &api,
 	    .metrics_prefix = "immosync",
-	    .ready = store_ready,
+	    .ready = api_ready,
 	};
 	rc = web_run(APP_PROGRAM, &cfg, NULL, NULL);
 	db_close(db);

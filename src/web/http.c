@@ -596,10 +596,11 @@ int http_start(const struct http_config *cfg, struct http_server **out, struct e
 		                                    (void *)(uintptr_t)cfg->tls_key_pem};
 	}
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
-	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, opts,
-	                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	                             MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-	                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
+	/* The logger first, so MHD's own start-up messages go through it too. */
+	s->daemon = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+	    MHD_OPTION_ARRAY, opts, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
 	if (!s->daemon) {
 		rc = err_set(e, ERR_IO, "listen", "cannot listen on %s (in use, or not allowed)",
 		             cfg->listen);

@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "core/metrics.h"
+#include "raw_http.h"
 #include "web/http.h"
 
 static atomic_int handler_calls;
@@ -105,40 +106,6 @@ static struct http_server *start(void)
 	assert_int_equal(http_start(&cfg, &s, &e), ERR_OK);
 	assert_true(http_port(s) > 0);
 	return s;
-}
-
-static int connect_to(int port)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Sends raw bytes and reads the whole answer (requests say Connection: close). */
-static int call(int port, const char *raw, char *out, size_t cap)
-{
-	int fd = connect_to(port);
-	if (fd < 0)
-		return -1;
-	size_t len = strlen(raw);
-	if (write(fd, raw, len) != (ssize_t)len) {
-		close(fd);
-		return -1;
-	}
-	size_t got = 0;
-	ssize_t n;
-	while (got + 1 < cap && (n = read(fd, out + got, cap - 1 - got)) > 0)
-		got += (size_t)n;
-	out[got] = '\0';
-	close(fd);
-	int status = 0;
-	sscanf(out, "HTTP/1.1 %d", &status);
-	return status;
 }
 
 static char resp[65536];
@@ -343,7 +310,7 @@ static void gzip_only_when_accepted(void **state)
 		got += (size_t)n;
 	close(fd);
 	assert_non_null(strstr(raw, "Content-Encoding: gzip\r\n"));
-	size_t zlen;
+	size_t zlen = 0;
 	const char *zbody = body_of(raw, &zlen, got);
 	assert_non_null(zbody);
 	static char plain[100000];

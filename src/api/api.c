@@ -1,0 +1,137 @@
+/* The API's route table, authentication and the helpers every handler uses. */
+#include "api/api.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/metrics.h"
+#include "store/outbox.h"
+#include "store/store.h"
+
+struct api_route_spec {
+	enum token_scope scope;
+	api_handler fn;
+};
+
+static void api_entry(struct http_req *req, struct http_resp *resp, void *ctx);
+
+#define API_HTTP_(method, path, scope, fn, cap) {{method, path}, api_entry, cap},
+const struct http_route api_routes[] = {API_ROUTES(API_HTTP_)};
+#undef API_HTTP_
+const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
+
+#define API_SPEC_(method, path, scope, fn, cap) {scope, fn},
+static const struct api_route_spec api_specs[] = {API_ROUTES(API_SPEC_)};
+#undef API_SPEC_
+
+void api_reply(struct api_call *call, int status, json_t *doc)
+{
+	http_reply_json(call->resp, status, doc);
+}
+
+void api_fail(struct api_call *call, const struct err *e)
+{
+	char labels[80];
+	snprintf(labels, sizeof(labels), "code=\"%s\"", err_slug(e->code));
+	metric_inc(metrics_counter(metrics_default(), "immosync_api_errors_total",
+	                           "API requests answered with an error", labels));
+	if (err_http_status(e) >= 500)
+		LOG(LOG_ERROR, "api.error", LS("code", err_name(e->code)),
+		    LS("message", e->message));
+	http_reply_error(call->resp, e);
+	if (e->code == ERR_UNAUTHORIZED)
+		http_set_header(call->resp, "WWW-Authenticate", "Bearer");
+}
+
+json_t *api_body_object(struct api_call *call)
+{
+	json_error_t je;
+	struct err e = ERR_INIT;
+	const struct buf *b = &call->req->body;
+	json_t *doc = json_loadb(buf_str(b), b->len, JSON_REJECT_DUPLICATES, &je);
+	if (!doc) {
+		err_set(&e, ERR_INVALID_JSON, NULL, "the body is not valid JSON: %s (at byte %d)",
+		        je.text, je.position);
+		api_fail(call, &e);
+		return NULL;
+	}
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		err_set(&e, ERR_INVALID_JSON, NULL, "the body must be a JSON object");
+		api_fail(call, &e);
+		return NULL;
+	}
+	return doc;
+}
+
+bool api_capture_id(struct api_call *call, int64_t *id)
+{
+	if (http_capture_id(call->req, "id", id))
+		return true;
+	struct err e = ERR_INIT;
+	err_set(&e, ERR_NOT_FOUND, "id", "no such id");
+	api_fail(call, &e);
+	return false;
+}
+
+/* "Bearer <token>" → the token; NULL when the header is absent or malformed. */
+static const char *bearer(struct http_req *req)
+{
+	const char *h = http_header(req, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return *h ? h : NULL;
+}
+
+static void api_entry(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	struct api_call call = {req, resp, ctx, 0, TOKEN_INGEST};
+	struct err e = ERR_INIT;
+	if (req->route < 0 || (size_t)req->route >= api_routes_count) {
+		err_set(&e, ERR_NOT_FOUND, NULL, NULL);
+		api_fail(&call, &e);
+		return;
+	}
+	const struct api_route_spec *spec = &api_specs[req->route];
+	int rc = token_authenticate(call.ctx->db, bearer(req), &call.company_id, &call.scope, &e);
+	if (rc) {
+		if (rc != ERR_UNAUTHORIZED)
+			err_set(&e, ERR_UNAVAILABLE, NULL, "cannot check the token right now");
+		api_fail(&call, &e);
+		return;
+	}
+	if (spec->scope == TOKEN_FULL && call.scope != TOKEN_FULL) {
+		err_set(&e, ERR_FORBIDDEN, NULL,
+		        "this token's scope (ingest) may only post conversions");
+		api_fail(&call, &e);
+		return;
+	}
+	char company[24];
+	snprintf(company, sizeof(company), "%lld", (long long)call.company_id);
+	LOG(LOG_DEBUG, "api.call", LS("company", company), LS("route", req->path));
+	spec->fn(&call);
+}
+
+bool api_ready(void *ctx, char *why, size_t cap)
+{
+	struct api_ctx *api = ctx;
+	return store_ready(api->db, why, cap);
+}
+
+static double queue_depth(void *arg)
+{
+	struct api_ctx *ctx = arg;
+	int64_t n = 0;
+	return outbox_depth(ctx->db, &n, NULL) == 0 ? (double)n : -1;
+}
+
+void api_metrics_init(struct api_ctx *ctx)
+{
+	metrics_gauge_fn(metrics_default(), "immosync_queue_depth",
+	                 "Transfers waiting for onOffice (held, due or leased)", NULL, queue_depth,
+	                 ctx);
+}
