@@ -116,12 +116,18 @@ int db_open(const char *url, const struct db_options *opt, struct db **out, stru
 	db->drv = drv;
 	db->opt = *opt;
 	atomic_init(&db->tx_retries, 0);
+	atomic_init(&db->write_batches, 0);
+	atomic_init(&db->write_jobs, 0);
+	pthread_mutex_init(&db->queue_lock, NULL);
+	pthread_cond_init(&db->queue_cond, NULL);
 	if ((rc = drv->open(db, target, e)))
 		goto out_free;
 	*out = db;
 	return 0;
 
 out_free:
+	pthread_cond_destroy(&db->queue_cond);
+	pthread_mutex_destroy(&db->queue_lock);
 	free(db);
 	return rc;
 }
@@ -131,6 +137,8 @@ void db_close(struct db *db)
 	if (!db)
 		return;
 	db->drv->close(db);
+	pthread_cond_destroy(&db->queue_cond);
+	pthread_mutex_destroy(&db->queue_lock);
 	free(db);
 }
 
@@ -185,33 +193,178 @@ out_rollback:
 	return rc;
 }
 
-int db_tx(struct db *db, enum db_mode mode, db_tx_fn fn, void *arg, struct err *e)
+/* Waits before retrying a busy database; false once the deadline has passed. */
+static bool retry_wait(struct db *db, int64_t start, int64_t *backoff, uint64_t *seed)
+{
+	int64_t left = db->opt.tx_retry_ms - (mono_ms() - start);
+	if (left <= 0)
+		return false;
+	/* Half fixed, half random ("equal jitter"), never past the deadline. */
+	int64_t wait = *backoff / 2 + (int64_t)(next_rand(seed) % (uint64_t)(*backoff / 2 + 1));
+	sleep_ms(wait < left ? wait : left);
+	if (*backoff < TX_BACKOFF_MAX_MS)
+		*backoff *= 2;
+	atomic_fetch_add(&db->tx_retries, 1);
+	return true;
+}
+
+static int busy_error(struct db *db, struct err *e)
+{
+	return err_set(e, ERR_DB_BUSY, NULL,
+	               "the database stayed busy for %d ms (another process is holding its lock?)",
+	               db->opt.tx_retry_ms);
+}
+
+/* ---- group commit ----
+ *
+ * Write transactions from many threads are queued; the first writer that finds no
+ * leader runs the queued ones (up to GROUP_MAX) in one database transaction, each in
+ * its own savepoint, and commits once: the WAL is written once for the batch instead
+ * of once per transaction. A job whose fn fails is rolled back to its savepoint alone
+ * and gets its own error; the others commit. Every caller returns only after the
+ * commit that holds its work (or its failure), so db_tx's contract is unchanged.
+ * Jobs run in queue order, one after another, as if they had run serially.
+ */
+#define GROUP_MAX 64
+
+struct write_job {
+	db_tx_fn fn;
+	void *arg;
+	struct err *e;
+	int rc;
+	bool done;
+	struct write_job *next;
+};
+
+/* One attempt at a batch. ERR_DB_BUSY means: everything rolled back, run it again. */
+static int batch_attempt(struct db *db, struct write_job *jobs, size_t n)
+{
+	struct db_conn *c = NULL;
+	struct err e = ERR_INIT;
+	int rc = db->drv->acquire(db, DB_WRITE, &c, &e);
+	if (!rc)
+		rc = db->drv->begin(c, DB_WRITE, &e);
+	for (struct write_job *j = jobs; !rc && j; j = j->next) {
+		if (n > 1 && (rc = db->drv->exec(c, "SAVEPOINT job", &e)))
+			break;
+		j->rc = j->fn(c, j->arg, j->e);
+		db->drv->settle(c);
+		if (j->rc == ERR_DB_BUSY) {
+			rc = ERR_DB_BUSY;
+			break;
+		}
+		if (n == 1)
+			continue;
+		if (j->rc)
+			rc = db->drv->exec(c, "ROLLBACK TO SAVEPOINT job", &e);
+		if (!rc)
+			rc = db->drv->exec(c, "RELEASE SAVEPOINT job", &e);
+	}
+	/* A lone job that failed rolls back entirely, as a plain transaction would. */
+	if (!rc && !(n == 1 && jobs->rc))
+		rc = db->drv->commit(c, &e);
+	else if (!rc)
+		db->drv->rollback(c);
+	if (rc) {
+		if (c)
+			db->drv->rollback(c);
+		for (struct write_job *j = jobs; j; j = j->next)
+			if (rc != ERR_DB_BUSY && !j->rc) {
+				j->rc = rc;
+				if (j->e)
+					*j->e = e;
+			}
+	}
+	if (c)
+		db->drv->release(c);
+	return rc;
+}
+
+static void run_batch(struct db *db, struct write_job *jobs, size_t n)
 {
 	int64_t start = mono_ms();
 	int64_t backoff = TX_BACKOFF_FIRST_MS;
 	uint64_t seed = (uint64_t)start * 0x9E3779B97F4A7C15u ^ (uintptr_t)&start;
 	if (!seed)
 		seed = 1;
+	while (batch_attempt(db, jobs, n) == ERR_DB_BUSY) {
+		if (retry_wait(db, start, &backoff, &seed))
+			continue;
+		for (struct write_job *j = jobs; j; j = j->next)
+			j->rc = busy_error(db, j->e);
+		return;
+	}
+	atomic_fetch_add(&db->write_batches, 1);
+	atomic_fetch_add(&db->write_jobs, n);
+}
 
+static int write_tx(struct db *db, db_tx_fn fn, void *arg, struct err *e)
+{
+	struct write_job job = {fn, arg, e, 0, false, NULL};
+	pthread_mutex_lock(&db->queue_lock);
+	if (db->queue_tail)
+		db->queue_tail->next = &job;
+	else
+		db->queue_head = &job;
+	db->queue_tail = &job;
+	while (!job.done) {
+		if (db->leader_active) {
+			pthread_cond_wait(&db->queue_cond, &db->queue_lock);
+			continue;
+		}
+		/* Lead one batch: take up to GROUP_MAX queued jobs (ours among them). */
+		db->leader_active = true;
+		struct write_job *batch = db->queue_head, *last = batch;
+		size_t n = 1;
+		while (last->next && n < GROUP_MAX) {
+			last = last->next;
+			n++;
+		}
+		db->queue_head = last->next;
+		if (!db->queue_head)
+			db->queue_tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&db->queue_lock);
+
+		run_batch(db, batch, n);
+
+		pthread_mutex_lock(&db->queue_lock);
+		for (struct write_job *j = batch; j;) {
+			struct write_job *next = j->next; /* j may return and vanish once done */
+			j->done = true;
+			j = next;
+		}
+		db->leader_active = false;
+		pthread_cond_broadcast(&db->queue_cond);
+	}
+	pthread_mutex_unlock(&db->queue_lock);
+	return job.rc;
+}
+
+int db_tx(struct db *db, enum db_mode mode, db_tx_fn fn, void *arg, struct err *e)
+{
+	if (mode == DB_WRITE)
+		return write_tx(db, fn, arg, e);
+	int64_t start = mono_ms();
+	int64_t backoff = TX_BACKOFF_FIRST_MS;
+	uint64_t seed = (uint64_t)start * 0x9E3779B97F4A7C15u ^ (uintptr_t)&start;
+	if (!seed)
+		seed = 1;
 	for (;;) {
 		int rc = tx_attempt(db, mode, fn, arg, e);
 		if (rc != ERR_DB_BUSY)
 			return rc;
-		int64_t left = db->opt.tx_retry_ms - (mono_ms() - start);
-		if (left <= 0) {
-			return err_set(e, ERR_DB_BUSY, NULL,
-			               "the database stayed busy for %d ms (another process is "
-			               "holding its lock?)",
-			               db->opt.tx_retry_ms);
-		}
-		/* Half fixed, half random ("equal jitter"), never past the deadline. */
-		int64_t wait =
-		    backoff / 2 + (int64_t)(next_rand(&seed) % (uint64_t)(backoff / 2 + 1));
-		sleep_ms(wait < left ? wait : left);
-		if (backoff < TX_BACKOFF_MAX_MS)
-			backoff *= 2;
-		atomic_fetch_add(&db->tx_retries, 1);
+		if (!retry_wait(db, start, &backoff, &seed))
+			return busy_error(db, e);
 	}
+}
+
+uint64_t db_write_batches(const struct db *db, uint64_t *jobs)
+{
+	struct db *d = (struct db *)(uintptr_t)db;
+	if (jobs)
+		*jobs = atomic_load(&d->write_jobs);
+	return atomic_load(&d->write_batches);
 }
 
 int db_exec(struct db_conn *c, const char *sql, struct err *e)

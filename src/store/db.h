@@ -111,6 +111,13 @@ int db_tx(struct db *db, enum db_mode mode, db_tx_fn fn, void *arg, struct err *
 uint64_t db_tx_retries(const struct db *db);
 
 /*
+ * Write transactions of concurrent callers are committed in groups (db.c): returns the
+ * number of group commits so far and, in *jobs (may be NULL), the write transactions
+ * they carried; jobs / batches is the mean group size.
+ */
+uint64_t db_write_batches(const struct db *db, uint64_t *jobs);
+
+/*
  * Runs SQL without parameters or results; it may hold several statements
  * separated by `;` (meant for DDL and pragmas).
  */

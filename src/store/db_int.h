@@ -17,6 +17,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store/db.h"
@@ -25,10 +27,19 @@ enum db_engine { DB_ENGINE_SQLITE, DB_ENGINE_POSTGRES };
 
 struct db_driver;
 
+struct write_job;
+
 struct db {
 	const struct db_driver *drv;
 	struct db_options opt;
 	atomic_uint_fast64_t tx_retries;
+	atomic_uint_fast64_t write_batches; /* committed group transactions */
+	atomic_uint_fast64_t write_jobs;    /* write transactions they carried */
+	/* Group commit (db.c): writers queue here; one of them leads a batch. */
+	pthread_mutex_t queue_lock;
+	pthread_cond_t queue_cond;
+	struct write_job *queue_head, *queue_tail;
+	bool leader_active;
 	void *impl; /* the driver's state: connections, pool */
 };
 
@@ -67,6 +78,9 @@ struct db_driver {
 	void (*rollback)(struct db_conn *c);
 
 	int (*exec)(struct db_conn *c, const char *sql, struct err *e);
+	/* Ends every statement still running on the connection (a caller's fn may return with a
+	 * SELECT unfinished); savepoint release and rollback refuse to run beside one. */
+	void (*settle)(struct db_conn *c);
 	/* Cached prepare: resets the statement and clears its bindings on reuse. */
 	int (*prepare)(struct db_conn *c, const char *sql, struct db_stmt **out, struct err *e);
 

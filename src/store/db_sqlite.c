@@ -237,6 +237,11 @@ static void reset_busy(struct sqlite_conn *c)
 	}
 }
 
+static void sqlite_settle(struct db_conn *dc)
+{
+	reset_busy(conn_of(dc));
+}
+
 /* ---- connections ---- */
 
 static void conn_close(struct sqlite_conn *c)
@@ -566,6 +571,7 @@ const struct db_driver db_sqlite_driver = {
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
     .exec = sqlite_exec,
+    .settle = sqlite_settle,
     .prepare = sqlite_prepare,
     .bind_int = sqlite_bind_int,
     .bind_text = sqlite_bind_text,

@@ -118,7 +118,7 @@
 	" response TEXT NOT NULL,"                                                 \
 	" created_at INTEGER NOT NULL,"                                            \
 	" PRIMARY KEY (company_id, key));"                                         \
-	"CREATE INDEX idempotency_age ON idempotency(created_at);"
+	"CREATE INDEX idempotency_age ON idempotency(company_id, created_at);"
 
 #define OUTBOX_SQLITE                                                              \
 	"CREATE TABLE outbox ("                                                    \
