@@ -7,3 +7,4 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 secs=${BENCH_SECONDS:-5}
 "$top/bench/http.sh" "$build" "$secs"
+"$top/bench/ingest.sh" "$build" "$secs"

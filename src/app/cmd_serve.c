@@ -3,6 +3,7 @@
  * one process with an embedded SQLite database (R-C2).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "api/api.h"
 #include "app/app.h"
@@ -12,13 +13,30 @@
 #include "store/store.h"
 #include "web/run.h"
 
-enum { SERVE_LISTEN, SERVE_DB, SERVE_LOG_LEVEL, SERVE__N };
+enum { SERVE_LISTEN, SERVE_DB, SERVE_DURABILITY, SERVE_THREADS, SERVE_LOG_LEVEL, SERVE__N };
+
+static bool check_durability(const char *v, char *why, size_t cap)
+{
+	if (strcmp(v, "normal") == 0 || strcmp(v, "full") == 0)
+		return true;
+	snprintf(why, cap, "'%s' is not one of normal, full", v);
+	return false;
+}
 
 static const struct opt_def serve_opts[SERVE__N] = {
     [SERVE_LISTEN] = {"listen", 'l', OPT_LISTEN, "ADDR", "127.0.0.1:8080",
                       "Address to listen on; port 0 picks a free port and prints it"},
     [SERVE_DB] = {"db", 0, OPT_STRING, "PATH", "immosync.db",
                   "The database: a SQLite file (created if missing)"},
+    [SERVE_DURABILITY] =
+        {"durability", 0, OPT_STRING, "MODE", "normal",
+         "normal: a committed write survives a crash of the process (SQLite WAL, "
+         "synchronous=NORMAL); full: it also survives a power loss (synchronous=FULL, slower)",
+         .check = check_durability},
+    [SERVE_THREADS] = {"http-threads", 0, OPT_INT, "N", "8",
+                       "HTTP worker threads; concurrent writes are committed together, so more "
+                       "threads also mean larger group commits",
+                       0, 1, 256},
     [SERVE_LOG_LEVEL] = {"log-level", 0, OPT_STRING, "LEVEL", "info",
                          "Least severe log level written: debug, info, warn, error",
                          .check = log_check_level},
@@ -54,12 +72,14 @@ int cmd_serve(int argc, char **argv)
 	struct err e = ERR_INIT;
 	struct db *db = NULL;
 	struct db_options dbo = DB_OPTIONS_DEFAULT;
+	dbo.synchronous_full = strcmp(v[SERVE_DURABILITY].str, "full") == 0;
 	if (store_open(v[SERVE_DB].str, &dbo, &db, &e) != 0) {
 		fprintf(stderr, "%s serve: cannot open the database %s: %s\n", APP_PROGRAM,
 		        v[SERVE_DB].str, e.message);
 		goto out;
 	}
-	LOG(LOG_INFO, "store.open", LS("db", v[SERVE_DB].str));
+	LOG(LOG_INFO, "store.open", LS("db", v[SERVE_DB].str),
+	    LS("durability", v[SERVE_DURABILITY].str));
 
 	struct api_ctx api = {.db = db};
 	api_metrics_init(&api);
@@ -69,6 +89,7 @@ int cmd_serve(int argc, char **argv)
 	    .nroutes = api_routes_count,
 	    .ctx = &api,
 	    .metrics_prefix = "immosync",
+	    .threads = (unsigned)v[SERVE_THREADS].num,
 	    .ready = api_ready,
 	};
 	rc = web_run(APP_PROGRAM, &cfg, NULL, NULL);
