@@ -12,6 +12,9 @@
 
 static const struct cli_command commands[] = {
     {"serve", "Serve the emulated onOffice API (the default command)", emu_cmd_serve},
+    {"customer add", "Create an onOffice customer and print its web id, token and secret",
+     emu_cmd_customer_add},
+    {"seed", "Add N realistic German addresses to a customer (deterministic)", emu_cmd_seed},
 };
 
 static const struct cli_program program = {

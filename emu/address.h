@@ -1,0 +1,95 @@
+/*
+ * address.h - the address store: the field catalogue a read understands, and
+ * the one function that writes an address with its contact entries and
+ * multiselect values (used by seed, by the fixture endpoint, and later by
+ * create/modify in issue #4).
+ */
+#ifndef IMMO_EMU_ADDRESS_H
+#define IMMO_EMU_ADDRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/db.h"
+
+enum emu_afield_kind {
+	AF_ID,       /* the record id ("Id") */
+	AF_INT,      /* an integer column (KdNr, Status) */
+	AF_TEXT,     /* text compared and sorted by its folded twin */
+	AF_RAW,      /* text compared through lower() (Plz, Titel, Briefanrede) */
+	AF_SELECT,   /* a singleselect key (Anrede, DSGVOStatus) */
+	AF_MULTI,    /* a multiselect (ArtDaten, HerkunftKontakt): rows in address_multiselects */
+	AF_COUNTRY,  /* Land: stored ISO-3, read as a German name unless asked otherwise */
+	AF_DATETIME, /* "Y-m-d H:i:s" Berlin local text (Aenderung) */
+	AF_DATE,     /* "Y-m-d" text (Eintragsdatum) */
+	AF_ENTRIES,  /* phone, mobile, fax, email: every contact entry of that kind */
+	AF_DEFAULT,  /* defaultphone, defaultemail, defaultfax: read only */
+	AF_IMAGE,    /* imageUrl: read only, always null here */
+};
+
+struct emu_afield {
+	const char *name; /* the API field name, case-sensitive */
+	enum emu_afield_kind kind;
+	int col;                  /* index into EMU_ADDRESS_COLUMNS, or -1 */
+	const char *cmp;          /* SQL expression (alias a) compared and sorted, or NULL */
+	const char *read_types;   /* AF_ENTRIES/AF_DEFAULT: entry types read, as an SQL list */
+	const char *filter_types; /* AF_ENTRIES: entry types a filter searches, as an SQL list */
+	const char *config_key;   /* selects: where permitted values and labels live */
+	const char *fields_type;  /* the type get/fields reports */
+	int length;               /* the length get/fields reports, 0 for none */
+	const char *label;        /* German label for get/fields */
+};
+
+/* The columns every read selects, in the order emu_afield.col counts them. */
+#define EMU_ADDRESS_COLUMNS                                                                     \
+	"a.id, a.kdnr, a.anrede, a.titel, a.vorname, a.name, a.zusatz1, a.briefanrede, "        \
+	"a.strasse, a.plz, a.ort, a.land, a.email, a.telefon1, a.telefax1, a.dsgvo, a.status, " \
+	"a.aenderung, a.eintragsdatum"
+
+extern const struct emu_afield emu_afields[];
+extern const size_t emu_afields_count;
+
+/* The field called name (case-sensitive), or NULL. */
+const struct emu_afield *emu_afield_find(const char *name);
+
+/* One contact entry ("Telefonbucheintrag") of an address. */
+struct emu_contact_in {
+	const char *type;    /* phone, mobile, fax, email */
+	const char *kind;    /* "", private, business (create's phone_private …); NULL = "" */
+	const char *value;   /* as written, never normalised */
+	bool is_default;     /* the main entry of its class (phone+mobile, fax, email) */
+	const char *comment; /* or NULL */
+};
+
+/* An address to insert. NULL text is stored as NULL (read as null). */
+struct emu_address_in {
+	int64_t kdnr; /* customer number; 0 takes the next free one */
+	const char *anrede, *titel, *vorname, *name, *zusatz1, *strasse, *plz, *ort;
+	const char *land;          /* ISO-3 */
+	const char *dsgvo;         /* NULL = "" */
+	int status;                /* 1 active, 0 archived */
+	const char *aenderung;     /* "Y-m-d H:i:s" Berlin local, required */
+	const char *eintragsdatum; /* "Y-m-d"; NULL = the date of aenderung */
+	const char *const *art;
+	size_t nart;
+	const char *const *herkunft;
+	size_t nherkunft;
+	const struct emu_contact_in *contacts;
+	size_t ncontacts;
+};
+
+/*
+ * Inserts a inside the caller's write transaction for customer_id and returns its record
+ * id in *id. Email, Telefon1 and Telefax1 are set from the first default entry of their
+ * class (Telefon1 from phone or mobile); Briefanrede is derived from Anrede, Titel and
+ * Name. ERR_INVALID_ARG for a bad entry type or a multiselect key containing '|'.
+ */
+int emu_address_insert(struct db_conn *c, int64_t customer_id, const struct emu_address_in *a,
+                       int64_t *id, struct err *e);
+
+/* The next free customer number (KdNr) of customer_id. */
+int emu_address_next_kdnr(struct db_conn *c, int64_t customer_id, int64_t *out, struct err *e);
+
+#endif

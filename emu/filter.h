@@ -1,0 +1,27 @@
+/*
+ * filter.h - the `filter` parameter of read/address turned into SQL.
+ *
+ * `{"<field>": [{"op": "<op>", "val": <v>}, …], …}`: every expression becomes
+ * one condition, all ANDed (onoffice-api.md §5.2). Operators and their aliases
+ * are matched case-insensitively; text values are compared case-insensitively
+ * through folded columns. What each operator means on text, numbers, dates,
+ * multiselects and the all-entries fields phone/mobile/fax/email is written
+ * down in emu/README.md ("Filters").
+ */
+#ifndef IMMO_EMU_FILTER_H
+#define IMMO_EMU_FILTER_H
+
+#include <jansson.h>
+
+#include "api.h"
+#include "sqlq.h"
+
+/*
+ * Appends " AND (<condition>)" to q for every expression in filter (an object, or NULL
+ * for none). Returns 0, or an onOffice error code (141 unknown field, 142 unknown
+ * operator, 232 operator not allowed on a multiselect, 257 malformed expression) set
+ * into ans with its message.
+ */
+int emu_filter_sql(json_t *filter, struct sqlq *q, struct emu_answer *ans);
+
+#endif

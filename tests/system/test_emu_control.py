@@ -1,0 +1,282 @@
+"""onoffice-emu control endpoints (spec §8.3): counters, faults (error rate, before/after,
+latency that does not serialise, dropped connections), clock offset, validation, loopback
+only; persistence across a restart; HTTPS with a throwaway certificate."""
+import http.client
+import json
+import os
+import socket
+import ssl
+import subprocess
+import threading
+import time
+
+from emu_util import Emu, envelope, read_address, signed, status_of
+from harness import EMU, Server, check, finish, run, sanitizer_clean
+
+emu = Emu()
+cust = emu.customer()
+web = cust["customer_web_id"]
+emu.fixtures(web, [{"Vorname": "Max", "Name": "Mustermann"}])
+READ = read_address({"data": ["Name"]})
+
+
+def counters():
+    st, doc = emu.ctl("GET", "/_emu/counters")
+    assert st == 200, doc
+    return doc
+
+
+def faults(**kw):
+    return emu.ctl("PUT", "/_emu/faults", kw)
+
+
+def api_once(conn=None):
+    """One signed read; returns (HTTP status, parsed JSON)."""
+    body = envelope(cust, [signed(cust, READ)])
+    st, _, data = emu.raw("POST", "/api/stable/api.php", body, conn=conn)
+    return st, json.loads(data)
+
+
+# ---- counters move (and DELETE resets them) ----
+c0 = counters()
+conn = emu.conn()
+for _ in range(3):
+    api_once(conn)
+emu.call(cust, READ, {"actionid": READ["actionid"].replace("read", "get"), "resourceid": "",
+                      "identifier": "", "resourcetype": "fields", "parameters": {}}, conn=conn)
+conn.close()
+c1 = counters()
+check(c1["requests"].get("read/address", 0) - c0["requests"].get("read/address", 0) == 4,
+      "counters: 4 read/address actions")
+check(c1["requests"].get("get/fields", 0) == 1 and c1["actions"] - c0["actions"] == 5,
+      "counters: get/fields 1, actions 5")
+check(c1["http_requests"] - c0["http_requests"] == 4, "counters: 4 API HTTP requests")
+check(c1["bytes_in"] > c0["bytes_in"] and c1["bytes_out"] > c0["bytes_out"], "counters: bytes")
+check(c1["connections"] - c0["connections"] == 2,
+      "counters: 4 requests over one keep-alive connection count as 1 (+1 for the counter call)")
+st, c2 = emu.ctl("DELETE", "/_emu/counters")
+check(st == 200 and c2["requests"] == {} and c2["http_requests"] == 0, "DELETE resets counters")
+
+# ---- validation of control bodies ----
+for body, field in (({"error_rate": 2}, "error_rate"), ({"error_rate": "0.5"}, "error_rate"),
+                    ({"mode": "sideways"}, "mode"), ({"latency_ms": -1}, "latency_ms"),
+                    ({"latency_ms": 1.5}, "latency_ms"), ({"drop_rate": -0.1}, "drop_rate"),
+                    ({"chaos": 1}, "chaos")):
+    st, doc = faults(**body)
+    check(st == 400 and doc["error"]["field"] == field, f"PUT faults {body} → 400 naming {field}")
+st, doc = emu.ctl("PUT", "/_emu/faults", b"[1]")
+check(st == 400 and doc["error"]["code"] == "invalid_json", "PUT faults with a non-object → 400")
+for body in ({"offset_s": "x"}, {"offset_s": 1.5}, {}, {"offset_s": 1, "x": 2},
+             {"offset_s": 10 ** 12}):
+    st, doc = emu.ctl("PUT", "/_emu/clock", body)
+    check(st == 400 and doc["error"]["field"] == "offset_s", f"PUT clock {body} → 400 naming offset_s")
+st, doc = emu.ctl("GET", "/_emu/faults")
+check(st == 200 and doc["error_rate"] == 0 and doc["mode"] == "before", "refused bodies changed nothing")
+
+# ---- error rate within tolerance, counted ----
+st, doc = faults(error_rate=0.3)
+check(st == 200 and doc["error_rate"] == 0.3, "PUT faults error_rate 0.3")
+before = counters()["faults"]["error"]
+conn = emu.conn()
+errors, n, ok_shape = 0, 300, False
+for _ in range(n):
+    st, doc = api_once(conn)
+    if doc["status"]["code"] == 500:
+        errors += 1
+        ok_shape = st == 200 and doc["response"] == [] and doc["status"]["errorcode"] != 0
+conn.close()
+check(60 <= errors <= 120, f"error_rate 0.3: {errors} of {n} failed (expected about 90)")
+check(ok_shape, "an injected error is HTTP 200 with top-level status code 500")
+check(counters()["faults"]["error"] - before == errors, "every injected error is counted")
+
+# before vs after: in "after" mode the action ran (it is counted) and the answer still fails
+faults(error_next=1, mode="before")
+k0 = counters()["requests"].get("read/address", 0)
+st, doc = api_once()
+k1 = counters()["requests"].get("read/address", 0)
+check(doc["status"]["code"] == 500 and k1 == k0, "mode before: fails without processing")
+faults(error_next=1, mode="after")
+st, doc = api_once()
+k2 = counters()["requests"].get("read/address", 0)
+check(doc["status"]["code"] == 500 and k2 == k1 + 1, "mode after: processed, then fails")
+st, doc = api_once()
+check(st == 200 and doc["status"]["code"] == 200, "error_next counts down to normal answers")
+faults(error_next=1, error_http=True)
+st, doc = api_once()
+check(st == 500 and doc["status"]["code"] == 500, "error_http: the injected error is HTTP 500")
+faults()
+
+# ---- drop: the connection closes without an answer ----
+faults(drop_next=1)
+d0 = counters()["faults"]["drop"]
+conn = emu.conn()
+dropped = False
+try:
+    api_once(conn)
+except (http.client.RemoteDisconnected, ConnectionResetError, http.client.BadStatusLine):
+    dropped = True
+conn.close()
+check(dropped, "drop_next 1: the request gets no answer, the connection closes")
+st, doc = api_once()
+check(st == 200 and status_of(doc["response"]["results"][0]) == 0, "the next request is answered")
+faults(drop_rate=0.5)
+drops = 0
+for _ in range(40):
+    try:
+        api_once()
+    except (http.client.RemoteDisconnected, ConnectionResetError, http.client.BadStatusLine):
+        drops += 1
+check(5 <= drops <= 35, f"drop_rate 0.5: {drops} of 40 dropped")
+check(counters()["faults"]["drop"] - d0 == drops + 1, "every drop is counted")
+faults()
+
+# ---- latency does not serialise concurrent requests ----
+faults(latency_ms=800)
+t0 = time.monotonic()
+api_once()
+single = time.monotonic() - t0
+check(single >= 0.8, f"latency 800 ms delays a request ({single:.2f} s)")
+times = []
+
+
+def worker():
+    t = time.monotonic()
+    api_once()
+    times.append(time.monotonic() - t)
+
+
+t0 = time.monotonic()
+ths = [threading.Thread(target=worker) for _ in range(2)]
+for t in ths:
+    t.start()
+for t in ths:
+    t.join()
+both = time.monotonic() - t0
+check(len(times) == 2 and min(times) >= 0.8 and both < 1.4,
+      f"two concurrent slow requests take ~1x, not 2x ({both:.2f} s)")
+check(counters()["faults"]["latency"] >= 3, "delayed requests are counted")
+faults()
+
+# ---- clock offset ----
+st, doc = emu.ctl("PUT", "/_emu/clock", {"offset_s": 300})
+check(st == 200 and doc["offset_s"] == 300, "PUT clock offset 300 s")
+res = emu.result(cust, READ)
+check(status_of(res) == 136, "a fresh timestamp is now stale → 136")
+res = emu.result(cust, READ, sign_ts=int(time.time()) + 300)
+check(status_of(res) == 0, "a timestamp on the emulator's clock is accepted")
+emu.ctl("PUT", "/_emu/clock", {"offset_s": 86400})
+ids = emu.fixtures(web, [{"Name": "Morgen"}])
+st, clk = emu.ctl("GET", "/_emu/clock")
+res = emu.result(cust, read_address({"data": ["Aenderung"]}, ids[0]),
+                 sign_ts=int(time.time()) + 86400)
+aend = res["data"]["records"][0]["elements"]["Aenderung"]
+check(clk["now_unix"] - time.time() > 86000 and aend[:13] == clk["now_berlin"][:13],
+      f"writes take Aenderung from the shifted clock ({aend}, emulator now {clk['now_berlin']})")
+emu.ctl("PUT", "/_emu/clock", {"offset_s": 0})
+check(status_of(emu.result(cust, READ)) == 0, "offset 0: fresh timestamps work again")
+
+# ---- persistence across a restart ----
+emu.ctl("PUT", f"/_emu/customers/{web}/config", {"claim_required": True})
+faults(latency_ms=5, error_rate=0.01)
+emu.ctl("PUT", "/_emu/clock", {"offset_s": 7})
+emu.restart()
+st, cfg = emu.ctl("GET", f"/_emu/customers/{web}/config")
+st2, f = emu.ctl("GET", "/_emu/faults")
+st3, clk = emu.ctl("GET", "/_emu/clock")
+check(cfg["claim_required"] is True, "restart keeps the customer configuration")
+check(f["latency_ms"] == 5 and f["error_rate"] == 0.01, "restart keeps the faults")
+check(clk["offset_s"] == 7, "restart keeps the clock offset")
+faults()
+res = emu.result(cust, read_address({"data": ["Name"], "listlimit": 10}), sign_ts=int(time.time()) + 7)
+check(status_of(res) == 0 and [r["elements"]["Name"] for r in res["data"]["records"]] ==
+      ["Mustermann", "Morgen"], "restart keeps customers (token, secret) and addresses")
+check(counters()["http_requests"] == 1, "counters start at zero after a restart (by design)")
+emu.ctl("PUT", "/_emu/clock", {"offset_s": 0})
+check(emu.stop_clean(), "the emulator stops cleanly (exit 0, no sanitizer report)")
+
+
+# ---- loopback only ----
+def own_address():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.connect(("192.0.2.1", 9))
+        return s.getsockname()[0]
+    except OSError:
+        return None
+    finally:
+        s.close()
+
+
+ip = own_address()
+if ip and not ip.startswith("127."):
+    wide = Server([EMU, "serve", "--listen", "0.0.0.0:0", "--db", emu.db])
+    port = wide.port
+    c = http.client.HTTPConnection(ip, port, timeout=10)
+    c.request("GET", "/_emu/counters")
+    r = c.getresponse()
+    body = r.read()
+    check(r.status == 403 and b"loopback" in body, f"control from {ip} (not loopback) → 403")
+    c.request("PUT", "/_emu/faults", body=b'{"error_rate": 1}')
+    r = c.getresponse()
+    r.read()
+    check(r.status == 403, "PUT faults from a non-loopback peer → 403")
+    c.request("POST", "/api/stable/api.php",
+              body=json.dumps(envelope(cust, [signed(cust, READ)])).encode())
+    r = c.getresponse()
+    check(r.status == 200 and json.loads(r.read())["status"]["code"] == 200,
+          "positive control: the API itself answers that peer")
+    c.close()
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("GET", "/_emu/faults")
+    r = c.getresponse()
+    check(r.status == 200 and b"error_rate" in r.read(), "the same server answers loopback")
+    c.close()
+    wide.stop()
+else:
+    print("note: no non-loopback address here; the 403 path is not exercised")
+
+# ---- HTTPS with a throwaway certificate ----
+d = emu.dir
+cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+p = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                    "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], capture_output=True, text=True)
+check(p.returncode == 0, "openssl made a throwaway certificate")
+r = run([EMU, "serve", "--listen", "127.0.0.1:0", "--db", emu.db, "--tls-cert", cert])
+check(r.returncode == 2 and "--tls-key" in r.stderr, "--tls-cert without --tls-key exits 2")
+r = run([EMU, "serve", "--listen", "127.0.0.1:0", "--db", emu.db, "--tls-cert", "/nonexistent",
+         "--tls-key", key])
+check(r.returncode == 2 and "--tls-cert" in r.stderr, "an unreadable --tls-cert exits 2 naming it")
+tls = Server([EMU, "serve", "--listen", "127.0.0.1:0", "--db", emu.db, "--tls-cert", cert,
+              "--tls-key", key])
+check(tls.url.startswith("https://"), f"prints listening on https:// ({tls.url})")
+ctx = ssl.create_default_context(cafile=cert)
+c = http.client.HTTPSConnection("127.0.0.1", tls.port, context=ctx, timeout=10)
+c.request("POST", "/api/stable/api.php", body=json.dumps(envelope(cust, [signed(cust, READ)])),
+          headers={"Content-Type": "application/json"})
+r = c.getresponse()
+doc = json.loads(r.read())
+check(r.status == 200 and status_of(doc["response"]["results"][0]) == 0,
+      "a signed read over TLS (certificate verified)")
+c.close()
+plain_failed = False
+try:
+    c = http.client.HTTPConnection("127.0.0.1", tls.port, timeout=5)
+    c.request("GET", "/healthz")
+    r = c.getresponse()
+    plain_failed = r.status != 200
+except (http.client.HTTPException, OSError):
+    plain_failed = True
+check(plain_failed, "plain HTTP to the TLS port fails")
+untrusted = False
+try:
+    c = http.client.HTTPSConnection("127.0.0.1", tls.port, context=ssl.create_default_context(),
+                                    timeout=5)
+    c.request("GET", "/healthz")
+    c.getresponse()
+except ssl.SSLError:
+    untrusted = True
+check(untrusted, "without the CA the certificate is refused")
+rc, _ = tls.stop()
+check(rc == 0 and sanitizer_clean(tls.log()), "the TLS server stops cleanly")
+finish()
