@@ -195,8 +195,8 @@ static bool resourceid_text(json_t *v, char *out, size_t cap)
  * Checks the action's token, timestamp and HMAC v2 (onoffice-api.md §2.1):
  * base64(HMAC-SHA256(secret, timestamp . token . resourcetype . actionid)).
  */
-static int authenticate(json_t *act, const struct emu_customer *cust, const char *token,
-                        const char *rt, const char *actionid, int64_t now_ms,
+static int authenticate(json_t *act, struct emu_state *state, const struct emu_customer *cust,
+                        const char *token, const char *rt, const char *actionid, int64_t now_ms,
                         struct emu_answer *ans)
 {
 	if (!cust)
@@ -206,6 +206,7 @@ static int authenticate(json_t *act, const struct emu_customer *cust, const char
 	if (!emu_json_int(jts, &ts))
 		return emu_fail(ans, OO_TIMESTAMP,
 		                "Your timestamp is too old or your server time is wrong.");
+	emu_state_note_timestamp(state, ts);
 	int64_t now_s = now_ms / 1000;
 	if (ts < now_s - TIMESTAMP_SKEW || ts > now_s + TIMESTAMP_SKEW)
 		return emu_fail(ans, OO_TIMESTAMP,
@@ -321,7 +322,8 @@ static json_t *process_action(struct request_ctx *rc, json_t *act, int *errorcod
 	struct emu_action a = {0};
 
 	if (!check_structure(act, &actionid, rid, sizeof(rid), &rt, &params, &ans) &&
-	    !authenticate(act, rc->cust, rc->token, rt, actionid, rc->now_ms, &ans)) {
+	    !authenticate(act, rc->emu->state, rc->cust, rc->token, rt, actionid, rc->now_ms,
+	                  &ans)) {
 		a = (struct emu_action){rc->emu, rc->cust, NULL,   verb_of(actionid),
 		                        rt,      rid,      params, rc->now_ms};
 		if (!a.verb)
@@ -455,7 +457,7 @@ void emu_api_handler(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	if (plan.kind == EMU_FAULT_DROP) {
 		resp->drop = true;
-		emu_state_count_http(emu->state, req->body.len, 0);
+		emu_state_count_http(emu->state, req->body.len, 0, false);
 		return;
 	}
 	if (plan.kind == EMU_FAULT_ERROR) {
@@ -464,5 +466,8 @@ void emu_api_handler(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	http_reply_json(resp, status, doc);
 	http_gzip_if_accepted(req, resp);
-	emu_state_count_http(emu->state, req->body.len, resp->body.len);
+	bool gzip = false;
+	for (size_t i = 0; i < resp->nheaders; i++)
+		gzip = gzip || strcasecmp(resp->headers[i].name, "Content-Encoding") == 0;
+	emu_state_count_http(emu->state, req->body.len, resp->body.len, gzip);
 }

@@ -9,7 +9,8 @@
 #include "core/crypto.h"
 #include "core/time.h"
 
-#define MAX_KEYS 128
+#define EMU_RECENT_TS 32
+#define MAX_KEYS      128
 
 struct action_count {
 	char key[64];
@@ -28,6 +29,9 @@ struct emu_state {
 	uint64_t other_actions, actions_total;
 	uint64_t http_requests, bytes_in, bytes_out;
 	uint64_t faults_error, faults_drop, faults_latency;
+	uint64_t gzip_responses;
+	int64_t recent_ts[EMU_RECENT_TS];
+	size_t nrecent; /* how many recorded in all; the ring holds the last EMU_RECENT_TS */
 };
 
 /* ---- emu_meta access ---- */
@@ -262,9 +266,18 @@ void emu_state_count_action(struct emu_state *s, const char *key)
 	pthread_mutex_unlock(&s->lock);
 }
 
-void emu_state_count_http(struct emu_state *s, size_t bytes_in, size_t bytes_out)
+void emu_state_note_timestamp(struct emu_state *s, int64_t ts)
 {
 	pthread_mutex_lock(&s->lock);
+	s->recent_ts[s->nrecent++ % EMU_RECENT_TS] = ts;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void emu_state_count_http(struct emu_state *s, size_t bytes_in, size_t bytes_out, bool gzip)
+{
+	pthread_mutex_lock(&s->lock);
+	if (gzip)
+		s->gzip_responses++;
 	s->http_requests++;
 	s->bytes_in += bytes_in;
 	s->bytes_out += bytes_out;
@@ -283,11 +296,17 @@ json_t *emu_state_counters(struct emu_state *s)
 		                    json_integer((json_int_t)s->actions[i].n));
 	if (s->other_actions)
 		json_object_set_new(req, "other", json_integer((json_int_t)s->other_actions));
-	doc = json_pack("{s:o, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I}}", "requests", req, "actions",
-	                (json_int_t)s->actions_total, "http_requests", (json_int_t)s->http_requests,
-	                "bytes_in", (json_int_t)s->bytes_in, "bytes_out", (json_int_t)s->bytes_out,
-	                "faults", "error", (json_int_t)s->faults_error, "drop",
-	                (json_int_t)s->faults_drop, "latency", (json_int_t)s->faults_latency);
+	json_t *recent = json_array();
+	size_t first = s->nrecent > EMU_RECENT_TS ? s->nrecent - EMU_RECENT_TS : 0;
+	for (size_t i = first; recent && i < s->nrecent; i++)
+		json_array_append_new(recent, json_integer(s->recent_ts[i % EMU_RECENT_TS]));
+	doc = json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I}}", "requests", req,
+	                "recent_timestamps", recent, "gzip_responses",
+	                (json_int_t)s->gzip_responses, "actions", (json_int_t)s->actions_total,
+	                "http_requests", (json_int_t)s->http_requests, "bytes_in",
+	                (json_int_t)s->bytes_in, "bytes_out", (json_int_t)s->bytes_out, "faults",
+	                "error", (json_int_t)s->faults_error, "drop", (json_int_t)s->faults_drop,
+	                "latency", (json_int_t)s->faults_latency);
 	pthread_mutex_unlock(&s->lock);
 	return doc;
 }
@@ -299,6 +318,8 @@ void emu_state_reset_counters(struct emu_state *s)
 	s->other_actions = s->actions_total = 0;
 	s->http_requests = s->bytes_in = s->bytes_out = 0;
 	s->faults_error = s->faults_drop = s->faults_latency = 0;
+	s->gzip_responses = 0;
+	s->nrecent = 0;
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -69,7 +69,10 @@ struct emu_fault_plan emu_state_draw_fault(struct emu_state *s);
 /* Counts one action under key ("read/address"). Keys beyond 128 distinct count as "other". */
 void emu_state_count_action(struct emu_state *s, const char *key);
 /* Counts one API HTTP request with its body sizes (bytes on the wire, after gzip). */
-void emu_state_count_http(struct emu_state *s, size_t bytes_in, size_t bytes_out);
+void emu_state_count_http(struct emu_state *s, size_t bytes_in, size_t bytes_out, bool gzip);
+/* Remembers an action's timestamp (the last EMU_RECENT_TS are listed in the counters, so
+ * a test can see that a client's retry was signed afresh). */
+void emu_state_note_timestamp(struct emu_state *s, int64_t ts);
 
 /*
  * The counters as a new JSON object (caller decrefs): requests per action, actions,

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -43,6 +45,7 @@ enum {
 	P_ISO2,
 	P_RECORDS,
 	P_INPUT,
+	P_CLOCK_STEP,
 	P__N
 };
 
@@ -62,7 +65,22 @@ static const struct opt_def opts[P__N] = {
     [P_ISO2] = {"iso2", 0, OPT_FLAG, NULL, "0", "countryIsoCodeType ISO-3166-2"},
     [P_RECORDS] = {"records", 0, OPT_FLAG, NULL, "0", "Print every address"},
     [P_INPUT] = {"input", 0, OPT_STRING, "TEXT", NULL, "Search terms"},
+    [P_CLOCK_STEP] = {"clock-step", 0, OPT_INT, "S", "0",
+                      "A fake clock: each timestamp S seconds after the last (shows re-signing)", 0,
+                      0, 60},
 };
+
+/* The fake clock of --clock-step: the wall clock at the first call, then +step per call. */
+static int64_t fake_now(void *arg)
+{
+	static int64_t next;
+	int64_t step = *(const long long *)arg;
+	if (!next)
+		next = time(NULL);
+	int64_t now = next;
+	next += step;
+	return now;
+}
 
 static struct opt_value v[P__N];
 
@@ -98,6 +116,10 @@ static int connect_client(const char *name, int argc, char **argv, struct oo_cli
 	                        .ca_file = v[P_CA].str,
 	                        .max_attempts = (int)v[P_ATTEMPTS].num,
 	                        .backoff_base_ms = 20};
+	if (v[P_CLOCK_STEP].num) {
+		cfg.now_s = fake_now;
+		cfg.clock_arg = &v[P_CLOCK_STEP].num;
+	}
 	struct err e = ERR_INIT;
 	if (oo_client_new(&cfg, c, &e)) {
 		fprintf(stderr, PROBE ": %s\n", e.message);
