@@ -8,3 +8,4 @@ build=${BUILD:-$top/build}
 secs=${BENCH_SECONDS:-5}
 "$top/bench/http.sh" "$build" "$secs"
 "$top/bench/ingest.sh" "$build" "$secs"
+python3 "$top/bench/read.py" "$build" "${BENCH_READ_COUNT:-100000}"
