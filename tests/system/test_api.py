@@ -232,12 +232,35 @@ for name, method, path, tok, b, hdrs, status, code, field in bad_cases:
     check(ok, f"bad input '{name}': want {status} {code} {field}, got {st} {doc}")
     check(before == after, f"bad input '{name}' wrote nothing ({before} → {after})")
 
+# ---- the company CLI works while serve runs on the same database ----------------------------
+
+from harness import IMMOSYNC, run
+import json as _json
+r = run([IMMOSYNC, "company", "create", "--name", "Makler C", "--owner-email", "c@example.de",
+         "--db", db])
+check(r.returncode == 0, f"company create while serve runs ({r.stderr})")
+c_token = _json.loads(r.stdout)["api_token"] if r.returncode == 0 else ""
+st, doc, _ = c.request("GET", "/api/v1/settings", c_token)
+check(st == 200, f"serve accepts the new company's token at once ({st})")
+r = run([IMMOSYNC, "company", "token", "create", "--company", str(a_id), "--scope", "ingest",
+         "--db", db])
+tok2 = _json.loads(r.stdout) if r.returncode == 0 else {}
+st, _, _ = c.request("POST", "/api/v1/conversions", tok2.get("api_token"), conversion(email="cli@example.de"))
+check(st == 201, f"a token made while serve runs works ({st})")
+r = run([IMMOSYNC, "company", "token", "revoke", "--company", str(a_id), "--token-id",
+         str(tok2.get("token_id")), "--db", db])
+st, doc, _ = c.request("POST", "/api/v1/conversions", tok2.get("api_token"), conversion(email="cli@example.de"))
+check(r.returncode == 0 and st == 401, f"a token revoked while serve runs is refused ({st})")
+r = run([IMMOSYNC, "company", "list", "--db", db])
+check(r.returncode == 0 and len(_json.loads(r.stdout)) == 3, "company list while serve runs")
+secrets = [c_token, tok2.get("api_token", "")]
+
 # ---- no secret anywhere ------------------------------------------------------------------
 
 rc, _ = srv.stop()
 check(rc == 0, "serve stopped cleanly")
 log = srv.log()
-for t in (a_full, b_full, a_ingest):
+for t in [a_full, b_full, a_ingest] + secrets:
     check(t not in log, "no token in the server log")
     with open(db, "rb") as f:
         check(t.encode() not in f.read(), "no token in the database file")
