@@ -22,8 +22,14 @@
 
 #define API_BODY_CONVERSION (64 * 1024) /* spec §8.1 */
 
+struct sync_engine; /* src/sync/ (issue #6): imports, scheduler */
+struct crypto_key;
+
 struct api_ctx {
 	struct db *db;
+	const struct crypto_key *keys; /* the master key(s) for sealed secrets; may be NULL */
+	size_t nkeys;
+	struct sync_engine *sync; /* NULL until the sync layer runs */
 };
 
 struct api_call {

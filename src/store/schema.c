@@ -6,6 +6,8 @@
  * driver exists); DML elsewhere stays portable (see db.h).
  */
 #include "store/store.h"
+#include "store/schema_import.h"
+#include "store/schema_link.h"
 
 #include <stdio.h>
 
@@ -163,6 +165,8 @@ const struct db_migration store_migrations[] = {
     {.version = 3, .name = "contacts", .sqlite_sql = CONTACTS_SQLITE},
     {.version = 4, .name = "activity", .sqlite_sql = ACTIVITY_SQLITE},
     {.version = 5, .name = "outbox", .sqlite_sql = OUTBOX_SQLITE},
+    {.version = 6, .name = "onoffice_links", .sqlite_sql = LINK_SQLITE},
+    {.version = 7, .name = "import_state", .sqlite_sql = IMPORT_SQLITE},
 };
 
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);
