@@ -7,28 +7,7 @@ set -euo pipefail
 build=${1:-build}
 secs=${2:-5}
 conns=${BENCH_CONNECTIONS:-32}
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-start() { # name argv... ; sets $url
-	local name=$1
-	shift
-	"$@" >"$work/$name.out" 2>/dev/null &
-	pids+=($!)
-	for _ in $(seq 1 100); do
-		url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/$name.out")
-		[ -n "$url" ] && return 0
-		sleep 0.05
-	done
-	echo "bench: $name did not start" >&2
-	exit 1
-}
+. "$(dirname "$0")/lib.sh"
 
 measure() { # name url -> "rps p50 p99"
 	wrk -t2 -c"$conns" -d"${secs}s" --latency "$2/healthz" >"$work/$1.wrk"

@@ -13,28 +13,7 @@ secs=${2:-5}
 conns=${BENCH_CONNECTIONS:-32}
 rate=${RATE:-2500}
 top=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-start() { # name argv... ; sets $url
-	local name=$1
-	shift
-	"$@" >"$work/$name.out" 2>/dev/null &
-	pids+=($!)
-	for _ in $(seq 1 100); do
-		url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/$name.out")
-		[ -n "$url" ] && return 0
-		sleep 0.05
-	done
-	echo "bench: $name did not start" >&2
-	exit 1
-}
+. "$(dirname "$0")/lib.sh"
 
 # wrk NAME URL RATE -> "acked/s p50 p99"; acked = answered 2xx (wrk stops a thread on another).
 run_wrk() {

@@ -6,6 +6,8 @@
 
 #include "core/log.h"
 #include "core/metrics.h"
+#include "domain/conversion.h"
+#include "store/contact.h"
 #include "store/outbox.h"
 #include "store/store.h"
 
@@ -63,6 +65,24 @@ json_t *api_body_object(struct api_call *call)
 		return NULL;
 	}
 	return doc;
+}
+
+struct contact_fields api_contact_fields(const struct conv_lead *l, int consent)
+{
+	return (struct contact_fields){
+	    .email = l->email,
+	    .salutation = l->salutation,
+	    .first_name = l->first_name,
+	    .last_name = l->last_name,
+	    .phone_raw = l->phone,
+	    .phone_e164 = l->phone_e164[0] ? l->phone_e164 : NULL,
+	    .street = l->street,
+	    .zip = l->zip,
+	    .city = l->city,
+	    .country = l->country[0] ? l->country : NULL,
+	    .status = l->status,
+	    .gdpr_consent = consent,
+	};
 }
 
 bool api_capture_id(struct api_call *call, int64_t *id)

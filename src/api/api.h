@@ -91,6 +91,12 @@ void api_fail(struct api_call *call, const struct err *e);
 /* Parses the body as one JSON object (duplicate keys refused). On failure answers
  * invalid_json itself and returns NULL. */
 json_t *api_body_object(struct api_call *call);
+struct conv_lead;
+struct contact_fields;
+/* The store's view of a validated lead (strings borrowed from lead); consent is -1 when
+ * absent, else 0 or 1. */
+struct contact_fields api_contact_fields(const struct conv_lead *lead, int consent);
+
 /* The {id} capture; on a malformed id answers 404 itself and returns false. */
 bool api_capture_id(struct api_call *call, int64_t *id);
 

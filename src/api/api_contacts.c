@@ -69,21 +69,7 @@ void api_contact_get(struct api_call *call)
 
 static struct contact_fields fields_of(const struct contact_input *in)
 {
-	const struct conv_lead *l = &in->lead;
-	return (struct contact_fields){
-	    .email = l->email,
-	    .salutation = l->salutation,
-	    .first_name = l->first_name,
-	    .last_name = l->last_name,
-	    .phone_raw = l->phone,
-	    .phone_e164 = l->phone_e164[0] ? l->phone_e164 : NULL,
-	    .street = l->street,
-	    .zip = l->zip,
-	    .city = l->city,
-	    .country = l->country[0] ? l->country : NULL,
-	    .status = l->status,
-	    .gdpr_consent = in->gdpr_consent,
-	};
+	return api_contact_fields(&in->lead, in->gdpr_consent);
 }
 
 void api_contact_create(struct api_call *call)

@@ -57,20 +57,7 @@ void api_conversion_create(struct api_call *call)
 	crypto_hex_encode(digest, sizeof(digest), hash);
 
 	const struct conv_lead *l = &in.lead;
-	struct contact_fields lead = {
-	    .email = l->email,
-	    .salutation = l->salutation,
-	    .first_name = l->first_name,
-	    .last_name = l->last_name,
-	    .phone_raw = l->phone,
-	    .phone_e164 = l->phone_e164[0] ? l->phone_e164 : NULL,
-	    .street = l->street,
-	    .zip = l->zip,
-	    .city = l->city,
-	    .country = l->country[0] ? l->country : NULL,
-	    .status = l->status,
-	    .gdpr_consent = l->gdpr_consent,
-	};
+	struct contact_fields lead = api_contact_fields(l, l->gdpr_consent);
 	struct conversion_input conv = {conv_type_name(in.type), in.landing_page, in.occurred_at_ms,
 	                                l->id, in.details};
 	struct ingest_result r;
