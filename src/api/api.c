@@ -34,6 +34,20 @@ void api_reply(struct api_call *call, int status, json_t *doc)
 
 void api_fail(struct api_call *call, const struct err *e)
 {
+	if (e->code == ERR_DB_CONSTRAINT) {
+		/* A race with a concurrent change (a company deleted mid-request, say): the
+		 * engine's text is for the log, not for the client. */
+		LOG(LOG_WARN, "api.constraint", LS("message", e->message));
+		struct err generic = ERR_INIT;
+		err_set(&generic, ERR_CONFLICT, NULL,
+		        "the change conflicts with data stored meanwhile");
+		e = &generic;
+		http_reply_error(call->resp, e);
+		metric_inc(metrics_counter(metrics_default(), "immosync_api_errors_total",
+		                           "API requests answered with an error",
+		                           "code=\"conflict\""));
+		return;
+	}
 	char labels[80];
 	snprintf(labels, sizeof(labels), "code=\"%s\"", err_slug(e->code));
 	metric_inc(metrics_counter(metrics_default(), "immosync_api_errors_total",
@@ -140,6 +154,12 @@ bool api_ready(void *ctx, char *why, size_t cap)
 {
 	struct api_ctx *api = ctx;
 	return store_ready(api->db, why, cap);
+}
+
+void api_stopping(void *ctx)
+{
+	struct api_ctx *api = ctx;
+	db_shutdown(api->db);
 }
 
 static double queue_depth(void *arg)

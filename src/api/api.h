@@ -79,6 +79,9 @@ extern const size_t api_routes_count;
 /* /readyz of a server whose handler context is a struct api_ctx: the database answers. */
 bool api_ready(void *ctx, char *why, size_t cap);
 
+/* on_stopping of a server whose handler context is a struct api_ctx: db_shutdown. */
+void api_stopping(void *ctx);
+
 /* Registers the API's metrics (queue depth read from db at scrape time). */
 void api_metrics_init(struct api_ctx *ctx);
 

@@ -35,6 +35,16 @@ static bool check_scope(const char *v, char *why, size_t cap)
 		    INT64_MAX                                                             \
 	}
 
+/* Appends item (a new reference, may be NULL) to *arr; on failure drops the whole list and
+ * sets *arr to NULL, so print_json reports the failure instead of a shortened list. */
+static void append_or_fail(json_t **arr, json_t *item)
+{
+	if (*arr && item && json_array_append_new(*arr, item) == 0)
+		return;
+	json_decref(*arr);
+	*arr = NULL;
+}
+
 /* Prints a JSON document on stdout; returns the exit code. */
 static int print_json(json_t *doc)
 {
@@ -85,8 +95,8 @@ int cmd_company_create(int argc, char **argv)
 	rc = 1;
 	if (app_open_store(cc_cmd.name, v[CC_DB].str, &db))
 		goto out;
-	if (company_create(db, v[CC_NAME].str, v[CC_OWNER].str, &id, &e) ||
-	    token_create(db, id, TOKEN_FULL, token, sizeof(token), &token_id, &e)) {
+	if (company_create_with_token(db, v[CC_NAME].str, v[CC_OWNER].str, TOKEN_FULL, token,
+	                              sizeof(token), &id, &token_id, &e)) {
 		fprintf(stderr, "%s company create: %s\n", APP_PROGRAM, e.message);
 		goto out;
 	}
@@ -132,10 +142,10 @@ int cmd_company_list(int argc, char **argv)
 	for (size_t i = 0; arr && i < n; i++) {
 		char when[TIME_RFC3339_MAX];
 		time_format_rfc3339(list[i].created_at, when, sizeof(when));
-		json_array_append_new(
-		    arr, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)list[i].id, "name",
-		                   list[i].name, "owner_email", list[i].owner_email, "sync_state",
-		                   list[i].sync_state, "created_at", when));
+		append_or_fail(&arr,
+		               json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)list[i].id,
+		                         "name", list[i].name, "owner_email", list[i].owner_email,
+		                         "sync_state", list[i].sync_state, "created_at", when));
 	}
 	rc = print_json(arr);
 out:
@@ -273,11 +283,11 @@ int cmd_token_list(int argc, char **argv)
 		char created[TIME_RFC3339_MAX], revoked[TIME_RFC3339_MAX];
 		time_format_rfc3339(list[i].created_at, created, sizeof(created));
 		time_format_rfc3339(list[i].revoked_at, revoked, sizeof(revoked));
-		json_array_append_new(
-		    arr, json_pack("{s:I,s:s,s:s,s:s,s:s?}", "id", (json_int_t)list[i].id, "prefix",
-		                   list[i].prefix, "scope", token_scope_name(list[i].scope),
-		                   "created_at", created, "revoked_at",
-		                   list[i].revoked_at ? revoked : NULL));
+		append_or_fail(&arr,
+		               json_pack("{s:I,s:s,s:s,s:s,s:s?}", "id", (json_int_t)list[i].id,
+		                         "prefix", list[i].prefix, "scope",
+		                         token_scope_name(list[i].scope), "created_at", created,
+		                         "revoked_at", list[i].revoked_at ? revoked : NULL));
 	}
 	rc = print_json(arr);
 out:

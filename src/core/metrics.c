@@ -217,9 +217,7 @@ double metric_value(struct metric *c)
 {
 	if (!c)
 		return 0;
-	if (c->fn)
-		return c->fn(c->arg);
-	return bits_dbl(atomic_load(&c->bits));
+	return bits_dbl(atomic_load(&c->bits)); /* fn gauges: the value of the last render */
 }
 
 /* Writes a sample line: name{labels[,extra]} value */
@@ -264,9 +262,23 @@ static int render_one(struct metric *x, struct buf *out)
 	return rc;
 }
 
+/* Callback gauges (whose fn may do I/O, e.g. a database count) are evaluated before the
+ * registry lock is taken, so a slow scrape never blocks the threads that count. */
+#define RENDER_FN_MAX 64
+
 int metrics_render(struct metrics *m, struct buf *out)
 {
 	static const char *const kinds[] = {"counter", "gauge", "histogram"};
+	struct metric *fns[RENDER_FN_MAX];
+	size_t nfn = 0;
+	pthread_mutex_lock(&m->lock);
+	for (struct metric *x = m->head; x && nfn < RENDER_FN_MAX; x = x->next)
+		if (x->fn)
+			fns[nfn++] = x; /* metrics are never freed while the registry lives */
+	pthread_mutex_unlock(&m->lock);
+	for (size_t i = 0; i < nfn; i++)
+		atomic_store(&fns[i]->bits, dbl_bits(fns[i]->fn(fns[i]->arg)));
+
 	int rc = 0;
 	pthread_mutex_lock(&m->lock);
 	const char *last = NULL;

@@ -41,7 +41,8 @@ struct metric *metrics_gauge(struct metrics *m, const char *name, const char *he
 /* bounds: ascending upper bounds (the +Inf bucket is implicit), at most 16. */
 struct metric *metrics_histogram(struct metrics *m, const char *name, const char *help,
                                  const char *labels, const double *bounds, size_t nbounds);
-/* A gauge whose value fn(arg) computes at each render. fn runs on the scraping thread. */
+/* A gauge whose value fn(arg) computes at each render, on the scraping thread and outside
+ * the registry's lock (fn may do I/O without stalling the threads that count). */
 struct metric *metrics_gauge_fn(struct metrics *m, const char *name, const char *help,
                                 const char *labels, double (*fn)(void *arg), void *arg);
 
@@ -49,6 +50,7 @@ void metric_inc(struct metric *c);
 void metric_add(struct metric *c, double v);
 void metric_set(struct metric *g, double v);
 void metric_observe(struct metric *h, double v);
+/* The current value; for a callback gauge, the value its fn gave at the last render. */
 double metric_value(struct metric *c);
 
 /* Appends the exposition text of every metric to out. */

@@ -9,8 +9,10 @@
 #include "domain/jsonv.h"
 
 /* Fields a PATCH may clear with null, and the contact columns they name. */
-static const char *const clearable[] = {"salutation", "first_name", "last_name", "phone", "street",
-                                        "zip",        "city",       "country",   "status"};
+/* The e-mail (identity) and the status (always set) cannot be cleared; "phone" clears every
+ * phone number. */
+static const char *const clearable[] = {"salutation", "first_name", "last_name", "phone",
+                                        "street",     "zip",        "city",      "country"};
 
 static const char *clear_column(const char *key)
 {
@@ -60,14 +62,14 @@ int contact_input_parse(const char *body, size_t len, enum contact_input_mode mo
 			if (!col) {
 				/* key lives in doc: report before freeing it. */
 				err_set(e, ERR_INVALID_FIELD, key, "%s",
-				        strcmp(key, "email") == 0
-				            ? "the e-mail cannot be cleared"
-				            : "unknown field, or a field that cannot be cleared");
+				        strcmp(key, "email") == 0    ? "the e-mail cannot be cleared"
+				            : strcmp(key, "status") == 0 ? "the status cannot be cleared"
+				                                         : "unknown field, or a field that "
+				                                           "cannot be cleared");
 				json_decref(doc);
 				return ERR_INVALID_FIELD;
 			}
-			/* The phone is a list: clearing it is not a column. */
-			if (strcmp(col, "phone") != 0 && out->nclear < CONTACT_CLEAR_MAX)
+			if (out->nclear < CONTACT_CLEAR_MAX)
 				out->clear[out->nclear++] = col;
 			json_object_del(doc, key);
 		}

@@ -4,8 +4,9 @@
  * (the same lengths and checks as a conversion's lead, conversion.c).
  *
  * POST needs an e-mail. In a PATCH a field set to null is cleared (listed in
- * clear), except the e-mail, which cannot be cleared (ERR_INVALID_FIELD); in a
- * POST null means absent. Unknown keys are refused.
+ * clear; "phone" clears every phone number), except the e-mail and the status,
+ * which cannot be cleared (ERR_INVALID_FIELD); in a POST null means absent.
+ * Unknown keys are refused.
  */
 #ifndef IMMO_DOMAIN_CONTACT_INPUT_H
 #define IMMO_DOMAIN_CONTACT_INPUT_H
@@ -22,7 +23,8 @@ struct contact_input {
 	json_t *doc;                          /* owns the strings of lead */
 	struct conv_lead lead;                /* id unused; email NULL when absent (PATCH) */
 	int gdpr_consent;                     /* -1 absent, 0, 1 */
-	const char *clear[CONTACT_CLEAR_MAX]; /* column names to clear (PATCH): static strings */
+	const char *clear[CONTACT_CLEAR_MAX]; /* to clear (PATCH), static strings: contact columns,
+	                                       * or "phone" for every phone number */
 	size_t nclear;
 };
 

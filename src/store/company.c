@@ -31,7 +31,15 @@ bool token_scope_parse(const char *name, enum token_scope *out)
 struct create_arg {
 	const char *name, *owner_email;
 	int64_t now, id;
+	/* optional first token */
+	enum token_scope scope;
+	const char *token_hash, *token_prefix; /* NULL: no token */
+	int64_t token_id;
 };
+
+static int insert_token(struct db_conn *c, int64_t company_id, enum token_scope scope,
+                        const char *hash, const char *prefix, int64_t now, int64_t *id,
+                        struct err *e);
 
 static int create_tx(struct db_conn *c, void *arg, struct err *e)
 {
@@ -56,7 +64,12 @@ static int create_tx(struct db_conn *c, void *arg, struct err *e)
 		return rc;
 	db_bind_int(st, 1, a->id);
 	db_bind_int(st, 2, a->now);
-	return db_step(st, &row, e);
+	if ((rc = db_step(st, &row, e)))
+		return rc;
+	if (!a->token_hash)
+		return ERR_OK;
+	return insert_token(c, a->id, a->scope, a->token_hash, a->token_prefix, a->now,
+	                    &a->token_id, e);
 }
 
 static bool fits(const char *s, size_t max_chars)
@@ -74,7 +87,7 @@ int company_create(struct db *db, const char *name, const char *owner_email, int
 	if (!fits(owner_email, 100))
 		return err_set(e, ERR_INVALID_FIELD, "owner_email",
 		               "the owner's e-mail must have 1 to 100 characters");
-	struct create_arg a = {name, owner_email, time_now_ms(), 0};
+	struct create_arg a = {name, owner_email, time_now_ms(), 0, TOKEN_FULL, NULL, NULL, 0};
 	int rc = db_tx(db, DB_WRITE, create_tx, &a, e);
 	if (!rc)
 		*id = a.id;
@@ -230,8 +243,6 @@ struct token_arg {
 static int token_insert_tx(struct db_conn *c, void *arg, struct err *e)
 {
 	struct token_arg *a = arg;
-	struct db_stmt *st;
-	bool row;
 	int64_t exists;
 	int rc = db_query_int(c, "SELECT count(*) FROM companies WHERE id = ?",
 	                      (const int64_t[]){a->company_id}, 1, &exists, e);
@@ -240,28 +251,37 @@ static int token_insert_tx(struct db_conn *c, void *arg, struct err *e)
 	if (!exists)
 		return err_set(e, ERR_NOT_FOUND, "company", "no company %lld",
 		               (long long)a->company_id);
-	if ((rc = db_prepare(c,
-	                     "INSERT INTO api_tokens (company_id, token_hash, prefix, scope, "
-	                     "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-	                     &st, e)))
+	return insert_token(c, a->company_id, a->scope, a->hash, a->prefix, a->now, &a->id, e);
+}
+
+static int insert_token(struct db_conn *c, int64_t company_id, enum token_scope scope,
+                        const char *hash, const char *prefix, int64_t now, int64_t *id,
+                        struct err *e)
+{
+	struct db_stmt *st;
+	bool row;
+	int rc = db_prepare(c,
+	                    "INSERT INTO api_tokens (company_id, token_hash, prefix, scope, "
+	                    "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+	                    &st, e);
+	if (rc)
 		return rc;
-	db_bind_int(st, 1, a->company_id);
-	db_bind_text(st, 2, a->hash);
-	db_bind_text(st, 3, a->prefix);
-	db_bind_text(st, 4, token_scope_name(a->scope));
-	db_bind_int(st, 5, a->now);
+	db_bind_int(st, 1, company_id);
+	db_bind_text(st, 2, hash);
+	db_bind_text(st, 3, prefix);
+	db_bind_text(st, 4, token_scope_name(scope));
+	db_bind_int(st, 5, now);
 	if ((rc = db_step(st, &row, e)))
 		return rc;
-	a->id = db_col_int(st, 0);
+	*id = db_col_int(st, 0);
 	return ERR_OK;
 }
 
-int token_create(struct db *db, int64_t company_id, enum token_scope scope, char *out, size_t cap,
-                 int64_t *token_id, struct err *e)
+/* Makes a fresh token into out (cap ≥ TOKEN_TEXT_MAX) with its hash and listing prefix. */
+static int new_token(char *out, size_t cap, char hash[65], char prefix[TOKEN_PREFIX_LEN + 1],
+                     struct err *e)
 {
 	char random[48];
-	char hash[65];
-	char prefix[TOKEN_PREFIX_LEN + 1];
 	if (cap < TOKEN_TEXT_MAX)
 		return err_set(e, ERR_INTERNAL, NULL, "token buffer too small");
 	int rc = crypto_random_token(random, sizeof(random), 32);
@@ -269,20 +289,55 @@ int token_create(struct db *db, int64_t company_id, enum token_scope scope, char
 		return err_set(e, rc, NULL, "no randomness for a token");
 	snprintf(out, cap, TOKEN_TAG "%s", random);
 	crypto_cleanse(random, sizeof(random));
-	snprintf(prefix, sizeof(prefix), "%s", out);
+	snprintf(prefix, TOKEN_PREFIX_LEN + 1, "%s", out);
 	if ((rc = token_hash(out, hash))) {
-		err_set(e, rc, NULL, "cannot hash the token");
-		goto out_wipe;
+		crypto_cleanse(out, cap);
+		out[0] = '\0';
+		return err_set(e, rc, NULL, "cannot hash the token");
 	}
+	return ERR_OK;
+}
+
+int token_create(struct db *db, int64_t company_id, enum token_scope scope, char *out, size_t cap,
+                 int64_t *token_id, struct err *e)
+{
+	char hash[65], prefix[TOKEN_PREFIX_LEN + 1];
+	int rc = new_token(out, cap, hash, prefix, e);
+	if (rc)
+		return rc;
 	struct token_arg a = {company_id, scope, hash, prefix, time_now_ms(), 0};
-	if ((rc = db_tx(db, DB_WRITE, token_insert_tx, &a, e)))
-		goto out_wipe;
+	if ((rc = db_tx(db, DB_WRITE, token_insert_tx, &a, e))) {
+		crypto_cleanse(out, cap);
+		out[0] = '\0';
+		return rc;
+	}
 	*token_id = a.id;
 	return ERR_OK;
-out_wipe:
-	crypto_cleanse(out, cap);
-	out[0] = '\0';
-	return rc;
+}
+
+int company_create_with_token(struct db *db, const char *name, const char *owner_email,
+                              enum token_scope scope, char *token, size_t cap, int64_t *id,
+                              int64_t *token_id, struct err *e)
+{
+	char hash[65], prefix[TOKEN_PREFIX_LEN + 1];
+	if (!fits(name, COMPANY_NAME_MAX))
+		return err_set(e, ERR_INVALID_FIELD, "name",
+		               "the name must have 1 to %d characters", COMPANY_NAME_MAX);
+	if (!fits(owner_email, 100))
+		return err_set(e, ERR_INVALID_FIELD, "owner_email",
+		               "the owner's e-mail must have 1 to 100 characters");
+	int rc = new_token(token, cap, hash, prefix, e);
+	if (rc)
+		return rc;
+	struct create_arg a = {name, owner_email, time_now_ms(), 0, scope, hash, prefix, 0};
+	if ((rc = db_tx(db, DB_WRITE, create_tx, &a, e))) {
+		crypto_cleanse(token, cap);
+		token[0] = '\0';
+		return rc;
+	}
+	*id = a.id;
+	*token_id = a.token_id;
+	return ERR_OK;
 }
 
 struct revoke_arg {
@@ -302,13 +357,15 @@ static int revoke_tx(struct db_conn *c, void *arg, struct err *e)
 	if (!exists)
 		return err_set(e, ERR_NOT_FOUND, "token", "company %lld has no token %lld",
 		               (long long)a->company_id, (long long)a->token_id);
-	if ((rc = db_prepare(c,
-	                     "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND "
-	                     "revoked_at IS NULL",
-	                     &st, e)))
+	if ((rc = db_prepare(
+	         c,
+	         "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND company_id = ? AND "
+	         "revoked_at IS NULL",
+	         &st, e)))
 		return rc;
 	db_bind_int(st, 1, a->now);
 	db_bind_int(st, 2, a->token_id);
+	db_bind_int(st, 3, a->company_id);
 	return db_step(st, &row, e);
 }
 

@@ -50,6 +50,15 @@ bool token_scope_parse(const char *name, enum token_scope *out);
 int company_create(struct db *db, const char *name, const char *owner_email, int64_t *id,
                    struct err *e);
 
+/*
+ * company_create and a first token (scope) in ONE transaction, so a failure leaves neither
+ * (a company without its token cannot be reached, and re-running would duplicate it). The
+ * token text goes into token (cap ≥ TOKEN_TEXT_MAX); the caller shows it once and wipes it.
+ */
+int company_create_with_token(struct db *db, const char *name, const char *owner_email,
+                              enum token_scope scope, char *token, size_t cap, int64_t *id,
+                              int64_t *token_id, struct err *e);
+
 /* Fills *out (free with company_release). ERR_NOT_FOUND for an unknown id. */
 int company_get(struct db *db, int64_t id, struct company *out, struct err *e);
 void company_release(struct company *c);

@@ -98,18 +98,19 @@ int contact_add_email(struct db_conn *c, int64_t company_id, int64_t contact_id,
 	int64_t has_primary;
 	if ((rc = db_query_int(c,
 	                       "SELECT count(*) FROM contact_emails WHERE contact_id = ? AND "
-	                       "is_primary = 1",
-	                       (const int64_t[]){contact_id}, 1, &has_primary, e)))
+	                       "company_id = ? AND is_primary = 1",
+	                       (const int64_t[]){contact_id, company_id}, 2, &has_primary, e)))
 		return rc;
 	if (!primary && has_primary)
 		return ERR_OK;
 	if ((rc = db_prepare(c,
 	                     "UPDATE contact_emails SET is_primary = CASE WHEN email_norm = ? THEN "
-	                     "1 ELSE 0 END WHERE contact_id = ?",
+	                     "1 ELSE 0 END WHERE contact_id = ? AND company_id = ?",
 	                     &st, e)))
 		return rc;
 	db_bind_text(st, 1, norm);
 	db_bind_int(st, 2, contact_id);
+	db_bind_int(st, 3, company_id);
 	return db_step(st, &row, e);
 }
 
@@ -191,6 +192,31 @@ int contact_insert(struct db_conn *c, int64_t company_id, const struct contact_f
 	return ERR_OK;
 }
 
+/* Sets one column of a contact of the company (column names come from this file's tables). */
+static int set_column(struct db_conn *c, int64_t company_id, int64_t id, const char *column,
+                      const char *value, struct err *e)
+{
+	char sql[128];
+	struct db_stmt *st;
+	bool row;
+	snprintf(sql, sizeof(sql), "UPDATE contacts SET %s = ? WHERE id = ? AND company_id = ?",
+	         column);
+	int rc = db_prepare(c, sql, &st, e);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, value);
+	db_bind_int(st, 2, id);
+	db_bind_int(st, 3, company_id);
+	return db_step(st, &row, e);
+}
+
+static int touch(struct db_conn *c, int64_t company_id, int64_t id, struct err *e)
+{
+	char now[24];
+	snprintf(now, sizeof(now), "%lld", (long long)time_now_ms());
+	return set_column(c, company_id, id, "updated_at", now, e);
+}
+
 /* The text columns completed by ingest, in the order of the SELECT below. */
 static const char *const completable[] = {"salutation", "first_name", "last_name", "street",
                                           "zip",        "city",       "country"};
@@ -231,23 +257,12 @@ int contact_complete(struct db_conn *c, int64_t company_id, int64_t contact_id,
 		const char *v = field_value(f, i);
 		if (!empty[i] || !v || !*v)
 			continue;
-		char sql[128];
-		snprintf(sql, sizeof(sql), "UPDATE contacts SET %s = ? WHERE id = ?",
-		         completable[i]);
-		if ((rc = db_prepare(c, sql, &st, e)))
-			return rc;
-		db_bind_text(st, 1, v);
-		db_bind_int(st, 2, contact_id);
-		if ((rc = db_step(st, &row, e)))
+		if ((rc = set_column(c, company_id, contact_id, completable[i], v, e)))
 			return rc;
 		*changed = true;
 	}
 	if (f->gdpr_consent > 0 && !had_consent) {
-		if ((rc = db_prepare(c, "UPDATE contacts SET gdpr_consent = 1 WHERE id = ?", &st,
-		                     e)))
-			return rc;
-		db_bind_int(st, 1, contact_id);
-		if ((rc = db_step(st, &row, e)))
+		if ((rc = set_column(c, company_id, contact_id, "gdpr_consent", "1", e)))
 			return rc;
 		*changed = true;
 	}
@@ -258,7 +273,7 @@ int contact_complete(struct db_conn *c, int64_t company_id, int64_t contact_id,
 			return rc;
 		*changed = *changed || added;
 	}
-	return ERR_OK;
+	return *changed ? touch(c, company_id, contact_id, e) : ERR_OK;
 }
 
 /* ---- POST contacts ---- */
@@ -308,18 +323,16 @@ struct update_arg {
 	size_t nclear;
 };
 
-static int set_column(struct db_conn *c, int64_t id, const char *column, const char *value,
-                      struct err *e)
+static int delete_phones(struct db_conn *c, int64_t company_id, int64_t contact_id, struct err *e)
 {
-	char sql[128];
 	struct db_stmt *st;
 	bool row;
-	snprintf(sql, sizeof(sql), "UPDATE contacts SET %s = ? WHERE id = ?", column);
-	int rc = db_prepare(c, sql, &st, e);
+	int rc = db_prepare(c, "DELETE FROM contact_phones WHERE company_id = ? AND contact_id = ?",
+	                    &st, e);
 	if (rc)
 		return rc;
-	db_bind_text(st, 1, value);
-	db_bind_int(st, 2, id);
+	db_bind_int(st, 1, company_id);
+	db_bind_int(st, 2, contact_id);
 	return db_step(st, &row, e);
 }
 
@@ -332,13 +345,17 @@ static int update_tx(struct db_conn *c, void *arg, struct err *e)
 		return rc;
 	for (size_t i = 0; i < NCOMPLETABLE && !rc; i++)
 		if (field_value(f, i))
-			rc = set_column(c, a->id, completable[i], field_value(f, i), e);
+			rc = set_column(c, a->company_id, a->id, completable[i], field_value(f, i),
+			                e);
 	if (!rc && f->status)
-		rc = set_column(c, a->id, "status", f->status, e);
+		rc = set_column(c, a->company_id, a->id, "status", f->status, e);
 	for (size_t i = 0; i < a->nclear && !rc; i++) /* names come from the API's own table */
-		rc = set_column(c, a->id, a->clear[i], NULL, e);
+		rc = strcmp(a->clear[i], "phone") == 0
+		         ? delete_phones(c, a->company_id, a->id, e)
+		         : set_column(c, a->company_id, a->id, a->clear[i], NULL, e);
 	if (!rc && f->gdpr_consent >= 0)
-		rc = set_column(c, a->id, "gdpr_consent", f->gdpr_consent ? "1" : "0", e);
+		rc = set_column(c, a->company_id, a->id, "gdpr_consent",
+		                f->gdpr_consent ? "1" : "0", e);
 	if (!rc && f->email) {
 		char norm[EMAIL_KEY_MAX];
 		int64_t owner;
@@ -353,11 +370,8 @@ static int update_tx(struct db_conn *c, void *arg, struct err *e)
 	if (!rc && f->phone_raw)
 		rc = contact_add_phone(c, a->company_id, a->id, f->phone_raw, f->phone_e164, NULL,
 		                       e);
-	if (!rc) {
-		char now[24];
-		snprintf(now, sizeof(now), "%lld", (long long)time_now_ms());
-		rc = set_column(c, a->id, "updated_at", now, e);
-	}
+	if (!rc)
+		rc = touch(c, a->company_id, a->id, e);
 	if (!rc)
 		rc = outbox_add(c, a->company_id, a->id, OUTBOX_CONTACT, a->id, e);
 	return rc;
@@ -387,6 +401,7 @@ static int erase_tx(struct db_conn *c, void *arg, struct err *e)
 	    "DELETE FROM notes WHERE company_id = ? AND contact_id = ?",
 	    "DELETE FROM outbox WHERE company_id = ? AND contact_id = ?",
 	    "DELETE FROM transfer_log WHERE company_id = ? AND contact_id = ?",
+	    "DELETE FROM idempotency WHERE company_id = ? AND contact_id = ?",
 	};
 	struct db_stmt *st;
 	bool row;

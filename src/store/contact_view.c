@@ -30,18 +30,22 @@ static bool put(json_t *obj, const char *key, json_t *v)
 	return v && json_object_set_new(obj, key, v) == 0;
 }
 
-static int emails_json(struct db_conn *c, int64_t id, json_t *obj, struct err *e)
+static int emails_json(struct db_conn *c, int64_t company_id, int64_t id, json_t *obj,
+                       struct err *e)
 {
 	struct db_stmt *st;
 	bool row;
 	json_t *list = json_array();
 	json_t *primary = json_null();
-	int rc = db_prepare(c,
-	                    "SELECT email, is_primary FROM contact_emails WHERE contact_id = ? "
-	                    "ORDER BY is_primary DESC, id",
-	                    &st, e);
-	if (!rc)
+	int rc = db_prepare(
+	    c,
+	    "SELECT email, is_primary FROM contact_emails WHERE contact_id = ? AND company_id = ? "
+	    "ORDER BY is_primary DESC, id",
+	    &st, e);
+	if (!rc) {
 		db_bind_int(st, 1, id);
+		db_bind_int(st, 2, company_id);
+	}
 	while (!rc && !(rc = db_step(st, &row, e)) && row) {
 		json_t *addr = text_json(st, 0);
 		if (db_col_bool(st, 1) && json_is_null(primary))
@@ -57,15 +61,20 @@ static int emails_json(struct db_conn *c, int64_t id, json_t *obj, struct err *e
 	return rc;
 }
 
-static int phones_json(struct db_conn *c, int64_t id, json_t *obj, struct err *e)
+static int phones_json(struct db_conn *c, int64_t company_id, int64_t id, json_t *obj,
+                       struct err *e)
 {
 	struct db_stmt *st;
 	bool row;
 	json_t *list = json_array();
-	int rc = db_prepare(
-	    c, "SELECT raw, e164 FROM contact_phones WHERE contact_id = ? ORDER BY id", &st, e);
-	if (!rc)
+	int rc = db_prepare(c,
+	                    "SELECT raw, e164 FROM contact_phones WHERE contact_id = ? AND "
+	                    "company_id = ? ORDER BY id",
+	                    &st, e);
+	if (!rc) {
 		db_bind_int(st, 1, id);
+		db_bind_int(st, 2, company_id);
+	}
 	while (!rc && !(rc = db_step(st, &row, e)) && row) {
 		json_t *p = json_object();
 		if (!put(p, "raw", text_json(st, 0)) || !put(p, "e164", text_json(st, 1)) ||
@@ -84,7 +93,8 @@ static int phones_json(struct db_conn *c, int64_t id, json_t *obj, struct err *e
 	"blocked, status, origin, contact_types, onoffice_address_id, created_at, updated_at"
 
 /* The contact on the current row of st (CONTACT_COLUMNS), with its e-mails and phones. */
-static int contact_row_json(struct db_conn *c, struct db_stmt *st, json_t **out, struct err *e)
+static int contact_row_json(struct db_conn *c, int64_t company_id, struct db_stmt *st, json_t **out,
+                            struct err *e)
 {
 	static const char *const text_cols[] = {"salutation", "first_name", "last_name", "street",
 	                                        "zip",        "city",       "country"};
@@ -112,9 +122,9 @@ static int contact_row_json(struct db_conn *c, struct db_stmt *st, json_t **out,
 		return err_set(e, ERR_NOMEM, NULL, NULL);
 	}
 	/* st is reused by nothing below: the e-mail and phone queries are other statements. */
-	int rc = emails_json(c, id, o, e);
+	int rc = emails_json(c, company_id, id, o, e);
 	if (!rc)
-		rc = phones_json(c, id, o, e);
+		rc = phones_json(c, company_id, id, o, e);
 	if (rc) {
 		json_decref(o);
 		return rc;
@@ -147,7 +157,7 @@ static int get_tx(struct db_conn *c, void *arg, struct err *e)
 		return rc;
 	if (!row)
 		return err_set(e, ERR_NOT_FOUND, "id", "no contact %lld", (long long)a->id);
-	return contact_row_json(c, st, &a->out, e);
+	return contact_row_json(c, a->company_id, st, &a->out, e);
 }
 
 int contact_get_json(struct db *db, int64_t company_id, int64_t id, json_t **out, struct err *e)
@@ -170,7 +180,7 @@ struct list_arg {
 };
 
 #define LIST_WHERE                                                                                \
-	" FROM contacts k WHERE k.company_id = ? AND k.erased_at IS NULL AND (? IS NULL OR "      \
+	" FROM contacts k WHERE k.company_id = ? AND k.erased_at IS NULL AND (? = 0 OR "          \
 	"lower(coalesce(k.first_name,'') || ' ' || coalesce(k.last_name,'') || ' ' || "           \
 	"coalesce(k.city,'') || ' ' || coalesce(k.zip,'')) LIKE ? ESCAPE '\\' OR EXISTS (SELECT " \
 	"1 FROM contact_emails m WHERE m.contact_id = k.id AND m.email_norm LIKE ? ESCAPE '\\'))"
@@ -178,9 +188,9 @@ struct list_arg {
 static int bind_where(struct db_stmt *st, const struct list_arg *a)
 {
 	db_bind_int(st, 1, a->company_id);
-	db_bind_text(st, 2, a->pattern);
-	db_bind_text(st, 3, a->pattern);
-	return db_bind_text(st, 4, a->pattern);
+	db_bind_int(st, 2, a->pattern != NULL); /* "? IS NULL" has no type on PostgreSQL */
+	db_bind_text(st, 3, a->pattern ? a->pattern : "");
+	return db_bind_text(st, 4, a->pattern ? a->pattern : "");
 }
 
 static int list_tx(struct db_conn *c, void *arg, struct err *e)
@@ -206,9 +216,10 @@ static int list_tx(struct db_conn *c, void *arg, struct err *e)
 	db_bind_int(st, 6, (a->page - 1) * a->per_page);
 	while (!(rc = db_step(st, &row, e)) && row) {
 		json_t *one;
-		if ((rc = contact_row_json(c, st, &one, e)))
+		if ((rc = contact_row_json(c, a->company_id, st, &one, e)))
 			return rc;
-		json_array_append_new(a->contacts, one);
+		if (json_array_append_new(a->contacts, one))
+			return err_set(e, ERR_NOMEM, NULL, NULL);
 	}
 	return rc;
 }

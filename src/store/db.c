@@ -194,8 +194,15 @@ out_rollback:
 }
 
 /* Waits before retrying a busy database; false once the deadline has passed. */
+void db_shutdown(struct db *db)
+{
+	atomic_store(&db->stopping, true);
+}
+
 static bool retry_wait(struct db *db, int64_t start, int64_t *backoff, uint64_t *seed)
 {
+	if (atomic_load(&db->stopping))
+		return false;
 	int64_t left = db->opt.tx_retry_ms - (mono_ms() - start);
 	if (left <= 0)
 		return false;
@@ -241,6 +248,11 @@ static int batch_attempt(struct db *db, struct write_job *jobs, size_t n)
 {
 	struct db_conn *c = NULL;
 	struct err e = ERR_INIT;
+	/* A retried batch starts clean: no result of an earlier attempt may survive. */
+	for (struct write_job *j = jobs; j; j = j->next) {
+		j->rc = -1; /* not run in this attempt */
+		err_clear(j->e);
+	}
 	int rc = db->drv->acquire(db, DB_WRITE, &c, &e);
 	if (!rc)
 		rc = db->drv->begin(c, DB_WRITE, &e);
@@ -268,8 +280,10 @@ static int batch_attempt(struct db *db, struct write_job *jobs, size_t n)
 	if (rc) {
 		if (c)
 			db->drv->rollback(c);
+		/* Jobs that succeeded or never ran share the batch's fate; jobs whose own fn
+		 * failed keep their error. */
 		for (struct write_job *j = jobs; j; j = j->next)
-			if (rc != ERR_DB_BUSY && !j->rc) {
+			if (rc != ERR_DB_BUSY && j->rc <= 0) {
 				j->rc = rc;
 				if (j->e)
 					*j->e = e;

@@ -107,6 +107,13 @@ typedef int (*db_tx_fn)(struct db_conn *c, void *arg, struct err *e);
  */
 int db_tx(struct db *db, enum db_mode mode, db_tx_fn fn, void *arg, struct err *e);
 
+/*
+ * The process is stopping: from now on db_tx gives up on a busy database at once
+ * (ERR_DB_BUSY) instead of retrying for tx_retry_ms, so a shutdown is bounded by the HTTP
+ * drain time and not by another process's lock. Transactions keep working otherwise.
+ */
+void db_shutdown(struct db *db);
+
 /* How many times db_tx has re-run a transaction because the database was busy. */
 uint64_t db_tx_retries(const struct db *db);
 

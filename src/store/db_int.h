@@ -40,7 +40,8 @@ struct db {
 	pthread_cond_t queue_cond;
 	struct write_job *queue_head, *queue_tail;
 	bool leader_active;
-	void *impl; /* the driver's state: connections, pool */
+	atomic_bool stopping; /* db_shutdown: busy retries give up at once */
+	void *impl;           /* the driver's state: connections, pool */
 };
 
 struct db_conn {

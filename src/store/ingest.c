@@ -76,7 +76,7 @@ static int store_key(struct db_conn *c, struct ingest_arg *a, int64_t now, struc
 	         (long long)a->r->contact_id, (long long)a->r->conversion_id);
 	int rc = db_prepare(c,
 	                    "INSERT INTO idempotency (company_id, key, request_hash, status, "
-	                    "response, created_at) VALUES (?, ?, ?, 201, ?, ?)",
+	                    "response, contact_id, created_at) VALUES (?, ?, ?, 201, ?, ?, ?)",
 	                    &st, e);
 	if (rc)
 		return rc;
@@ -84,7 +84,8 @@ static int store_key(struct db_conn *c, struct ingest_arg *a, int64_t now, struc
 	db_bind_text(st, 2, a->key);
 	db_bind_text(st, 3, a->hash);
 	db_bind_text(st, 4, response);
-	db_bind_int(st, 5, now);
+	db_bind_int(st, 5, a->r->contact_id);
+	db_bind_int(st, 6, now);
 	return db_step(st, &row, e);
 }
 

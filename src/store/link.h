@@ -25,9 +25,9 @@ struct link_creds {
 	int64_t company_id;
 	char customer_web_id[64];
 	char token[128];
-	char *secret; /* malloc'd plaintext; link_creds_release wipes and frees it */
-	char *claim;  /* the latest apiClaim (R-A12) or NULL */
-	char state[16]; /* "active" or "revoked" */
+	char *secret;             /* malloc'd plaintext; link_creds_release wipes and frees it */
+	char *claim;              /* the latest apiClaim (R-A12) or NULL */
+	char state[16];           /* "active" or "revoked" */
 	char revoked_reason[256]; /* onOffice's message when revoked, "" otherwise */
 };
 
@@ -49,12 +49,12 @@ int masterkey_needed(struct db *db, bool *needed, struct err *e);
  * customer_web_id / token / secret for empty or over-long values.
  */
 int link_set(struct db *db, const struct crypto_key *key, int64_t company_id,
-	     const char *customer_web_id, const char *token, const char *secret, struct err *e);
+             const char *customer_web_id, const char *token, const char *secret, struct err *e);
 
 /* The company's link with the secret opened (keys: current first, then older versions).
  * ERR_NOT_LINKED when the company has none. */
 int link_get(struct db *db, const struct crypto_key *keys, size_t nkeys, int64_t company_id,
-	     struct link_creds *out, struct err *e);
+             struct link_creds *out, struct err *e);
 void link_creds_release(struct link_creds *c);
 
 /* R-S4: onOffice refused the credentials; reason is onOffice's message (no secret). */

@@ -1,5 +1,7 @@
 #include "store/outbox.h"
 
+#include <string.h>
+
 #include "core/time.h"
 
 const char *outbox_kind_name(enum outbox_kind k)
@@ -48,22 +50,12 @@ int outbox_add(struct db_conn *c, int64_t company_id, int64_t contact_id, enum o
 	db_bind_int(st, 5, now);
 	db_bind_int(st, 6, now);
 	db_bind_int(st, 7, company_id);
-	return db_step(st, &row, e);
-}
-
-int outbox_drop_contact(struct db_conn *c, int64_t company_id, int64_t contact_id, struct err *e)
-{
-	struct db_stmt *st;
-	bool row;
-	int rc = db_prepare(c,
-	                    "DELETE FROM outbox WHERE company_id = ? AND contact_id = ? AND "
-	                    "state <> 'done'",
-	                    &st, e);
-	if (rc)
+	if ((rc = db_step(st, &row, e)))
 		return rc;
-	db_bind_int(st, 1, company_id);
-	db_bind_int(st, 2, contact_id);
-	return db_step(st, &row, e);
+	if (db_changes(c) != 1)
+		return err_set(e, ERR_NOT_FOUND, "company", "company %lld has no settings",
+		               (long long)company_id);
+	return ERR_OK;
 }
 
 int outbox_release(struct db_conn *c, int64_t company_id, int64_t contact_id, int64_t *n,
@@ -189,6 +181,28 @@ static int retry_tx(struct db_conn *c, void *arg, struct err *e)
 	struct db_stmt *st;
 	bool row;
 	int64_t now = time_now_ms();
+	int64_t merged = 0;
+	if (strcmp(a->to_state, "due") == 0) {
+		/* A contact row carries the contact's data as it is at send time: a failed one
+		 * whose contact already has a pending one is merged into it, not doubled. */
+		int rc = db_prepare(c,
+		                    "UPDATE outbox SET state = 'dismissed', updated_at = ? WHERE "
+		                    "company_id = ? AND state = 'failed' AND kind = 'contact' AND "
+		                    "(? = 0 OR id = ?) AND EXISTS (SELECT 1 FROM outbox p WHERE "
+		                    "p.company_id = outbox.company_id AND p.contact_id = "
+		                    "outbox.contact_id AND p.kind = 'contact' AND p.state IN "
+		                    "('held','due'))",
+		                    &st, e);
+		if (rc)
+			return rc;
+		db_bind_int(st, 1, now);
+		db_bind_int(st, 2, a->company_id);
+		db_bind_int(st, 3, a->id);
+		db_bind_int(st, 4, a->id);
+		if ((rc = db_step(st, &row, e)))
+			return rc;
+		merged = db_changes(c);
+	}
 	int rc =
 	    db_prepare(c,
 	               "UPDATE outbox SET state = ?, attempts = CASE WHEN ? = 'due' THEN 0 ELSE "
@@ -206,7 +220,7 @@ static int retry_tx(struct db_conn *c, void *arg, struct err *e)
 	db_bind_int(st, 7, a->id);
 	if ((rc = db_step(st, &row, e)))
 		return rc;
-	a->n = db_changes(c);
+	a->n = db_changes(c) + merged;
 	if (a->id && a->n == 0)
 		return err_set(e, ERR_NOT_FOUND, "id", "no failed transfer %lld", (long long)a->id);
 	return ERR_OK;

@@ -25,9 +25,6 @@ enum outbox_kind { OUTBOX_CONTACT, OUTBOX_CONVERSION, OUTBOX_NOTE };
 int outbox_add(struct db_conn *c, int64_t company_id, int64_t contact_id, enum outbox_kind kind,
                int64_t ref_id, struct err *e);
 
-/* Inside a write transaction: removes every row of a contact that is not done (erasure). */
-int outbox_drop_contact(struct db_conn *c, int64_t company_id, int64_t contact_id, struct err *e);
-
 /* Inside a write transaction: turns held rows due — of one contact (contact_id > 0) or of
  * the whole company (0). *n (may be NULL) gets the count. */
 int outbox_release(struct db_conn *c, int64_t company_id, int64_t contact_id, int64_t *n,

@@ -89,7 +89,8 @@
 	" company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,"      \
 	" email_norm TEXT NOT NULL,"                                                    \
 	" contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,"       \
-	" PRIMARY KEY (company_id, email_norm));"
+	" PRIMARY KEY (company_id, email_norm));"                                       \
+	"CREATE INDEX lead_keys_contact ON lead_keys(company_id, contact_id);"
 
 #define ACTIVITY_SQLITE                                                            \
 	"CREATE TABLE conversions ("                                               \
@@ -115,6 +116,7 @@
 	"CREATE TABLE idempotency ("                                               \
 	" company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE," \
 	" key TEXT NOT NULL,"                                                      \
+	" contact_id INTEGER,"                                                     \
 	" request_hash TEXT NOT NULL,"                                             \
 	" status INTEGER NOT NULL,"                                                \
 	" response TEXT NOT NULL,"                                                 \

@@ -1,18 +1,25 @@
-/* Migration 6 (issue #6, owned by store/link.c): the onOffice link of a company. */
+/*
+ * Migration 6 (issue #6, owned by store/link.c): the onOffice link of a company.
+ *
+ * Token and secret are both sealed (AES-256-GCM under the master key, Base64 text,
+ * AAD "company:<id>:onoffice_token" / "company:<id>:onoffice_secret"), so neither
+ * appears in the database file. The web id is not a secret; one onOffice customer
+ * belongs to at most one company (unique). The key check lives in meta.
+ */
 #ifndef IMMO_STORE_SCHEMA_LINK_H
 #define IMMO_STORE_SCHEMA_LINK_H
 
-#define LINK_SQLITE                                                                                \
-	"CREATE TABLE onoffice_links ("                                                            \
-	" company_id INTEGER PRIMARY KEY REFERENCES companies(id) ON DELETE CASCADE,"              \
-	" customer_web_id TEXT NOT NULL,"                                                          \
-	" token TEXT NOT NULL,"                                                                    \
-	" secret_sealed TEXT NOT NULL,"                                                            \
-	" claim TEXT,"                                                                             \
-	" state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active','revoked')),"             \
-	" revoked_reason TEXT,"                                                                    \
-	" created_at INTEGER NOT NULL,"                                                            \
-	" updated_at INTEGER NOT NULL);"                                                           \
+#define LINK_SQLITE                                                                    \
+	"CREATE TABLE onoffice_links ("                                                \
+	" company_id INTEGER PRIMARY KEY REFERENCES companies(id) ON DELETE CASCADE,"  \
+	" customer_web_id TEXT NOT NULL,"                                              \
+	" token_sealed TEXT NOT NULL,"                                                 \
+	" secret_sealed TEXT NOT NULL,"                                                \
+	" claim TEXT,"                                                                 \
+	" state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active','revoked'))," \
+	" revoked_reason TEXT,"                                                        \
+	" created_at INTEGER NOT NULL,"                                                \
+	" updated_at INTEGER NOT NULL);"                                               \
 	"CREATE UNIQUE INDEX onoffice_links_web_id ON onoffice_links(customer_web_id);"
 
 #endif

@@ -214,11 +214,15 @@ static int follow_mode(struct db_conn *c, int64_t company_id, const char *mode, 
 			return rc;
 		return outbox_release(c, company_id, 0, NULL, e);
 	}
-	int rc = db_prepare(
-	    c, "UPDATE outbox SET state = 'held' WHERE company_id = ? AND state = 'due'", &st, e);
+	int rc =
+	    db_prepare(c,
+	               "UPDATE outbox SET state = 'held', updated_at = ? WHERE company_id = ? AND "
+	               "state = 'due'",
+	               &st, e);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, company_id);
+	db_bind_int(st, 1, time_now_ms());
+	db_bind_int(st, 2, company_id);
 	return db_step(st, &row, e);
 }
 
@@ -227,6 +231,17 @@ static int put_tx(struct db_conn *c, void *arg, struct err *e)
 	struct put_arg *a = arg;
 	const char *key;
 	json_t *v;
+	char old_mode[16] = "";
+	struct db_stmt *mst;
+	bool mrow;
+	int mrc = db_prepare(c, "SELECT backsync_mode FROM settings WHERE company_id = ?", &mst, e);
+	if (mrc)
+		return mrc;
+	db_bind_int(mst, 1, a->get.company_id);
+	if ((mrc = db_step(mst, &mrow, e)))
+		return mrc;
+	if (mrow)
+		db_col_text(mst, 0, old_mode, sizeof(old_mode));
 	json_object_foreach(a->patch, key, v)
 	{
 		const struct setting *f = find(key);
@@ -242,7 +257,9 @@ static int put_tx(struct db_conn *c, void *arg, struct err *e)
 		db_bind_int(st, 2, a->get.company_id);
 		if ((rc = db_step(st, &row, e)))
 			return rc;
-		if (f->type == F_MODE &&
+		/* The queue follows a change of mode only: saving the same mode again must not
+		 * hold transfers the per-contact button or a retry released. */
+		if (f->type == F_MODE && strcmp(old_mode, json_string_value(v)) != 0 &&
 		    (rc = follow_mode(c, a->get.company_id, json_string_value(v), e)))
 			return rc;
 	}

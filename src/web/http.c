@@ -187,7 +187,7 @@ bool http_client_is_loopback(struct http_req *req)
 /* True when an Accept-Encoding value allows gzip (a "gzip" token not followed by q=0). */
 static bool accepts_gzip(const char *v)
 {
-	for (const char *p = v; p && (p = strstr(p, "gzip")); p += 4) {
+	for (const char *p = v; p && (p = strcasestr(p, "gzip")); p += 4) {
 		bool start = p == v || p[-1] == ' ' || p[-1] == ',';
 		const char *q = p + 4;
 		while (*q == ' ')
@@ -215,6 +215,7 @@ int http_gzip_if_accepted(struct http_req *req, struct http_resp *resp)
 		return ERR_INTERNAL;
 	int rc = ERR_OK;
 	uLong bound = deflateBound(&z, (uLong)resp->body.len);
+	struct buf out = BUF_INIT(resp->body.max);
 	char *dst = malloc(bound);
 	if (!dst) {
 		rc = ERR_NOMEM;
@@ -228,14 +229,17 @@ int http_gzip_if_accepted(struct http_req *req, struct http_resp *resp)
 		rc = ERR_INTERNAL;
 		goto out_free;
 	}
-	rc = http_set_header(resp, "Content-Encoding", "gzip");
-	if (rc)
+	/* Swap only when everything fits: on failure the answer stays as it was. */
+	if ((rc = buf_add(&out, dst, z.total_out)) ||
+	    (rc = http_set_header(resp, "Content-Encoding", "gzip")))
 		goto out_free;
-	buf_reset(&resp->body);
-	rc = buf_add(&resp->body, dst, z.total_out);
+	buf_release(&resp->body);
+	resp->body = out;
+	out = (struct buf)BUF_INIT(0);
 out_free:
 	free(dst);
 out_end:
+	buf_release(&out);
 	deflateEnd(&z);
 	return rc;
 }
@@ -449,6 +453,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!req->too_large && !req->answered &&
 		    buf_add(&req->body, upload_data, *upload_data_size))
 			req->too_large = true;
+		if (req->too_large || req->answered) {
+			/* MHD can answer only before the body or after all of it: discard up to
+			 * HTTP_DISCARD_MAX so a slightly oversize body still gets its 413, then
+			 * close the connection rather than read an endless stream. */
+			req->discarded += *upload_data_size;
+			if (req->discarded > HTTP_DISCARD_MAX)
+				return MHD_NO;
+		}
 		*upload_data_size = 0;
 		return MHD_YES;
 	}

@@ -6,7 +6,8 @@
  * /metrics, gives each request an id (the client's X-Request-Id when it is
  * sane, else a fresh one) that is echoed back and put into every log line
  * the handler writes, refuses bodies over the route's cap with 413 before
- * reading them when Content-Length says so (and while reading chunked ones),
+ * reading them when Content-Length says so (a chunked one is answered 413 once
+ * it ends, or its connection is closed after 1 MiB past the cap),
  * and answers unknown paths, wrong methods and oversize bodies with JSON
  * errors. Handlers run on the server's thread pool once the body is
  * complete; they fill a struct http_resp and return.
@@ -27,6 +28,7 @@
 
 #define HTTP_BODY_DEFAULT (64 * 1024)
 #define HTTP_MAX_HEADERS  8
+#define HTTP_DISCARD_MAX  (1024 * 1024) /* oversize body bytes read before closing instead */
 
 struct http_server;
 struct MHD_Connection;
@@ -43,6 +45,7 @@ struct http_req {
 	int route;  /* index into the program's table; -1 for built-ins and errors */
 	int status; /* the status that was answered (for the completion log) */
 	size_t bytes_out;
+	size_t discarded; /* body bytes thrown away after the cap or an early answer */
 	bool too_large;
 	bool answered;
 };
@@ -88,6 +91,9 @@ struct http_config {
 	/* /readyz: true when the program can serve (database open, …). NULL: always ready.
 	 * On false it may write a short reason into why. */
 	bool (*ready)(void *ctx, char *why, size_t cap);
+	/* Called by web_run when a stop signal arrives, before in-flight requests are drained:
+	 * make slow work give up (e.g. db_shutdown). NULL: nothing. */
+	void (*on_stopping)(void *ctx);
 };
 
 /* Starts the server. On success *out is running and http_port tells the bound port. */

@@ -21,6 +21,8 @@ int web_run(const char *program, const struct http_config *cfg, void (*before_st
 
 	int signo = sig_wait_stop(NULL, NULL);
 	LOG(LOG_INFO, "serve.stopping", LS("signal", sig_name(signo)));
+	if (cfg->on_stopping)
+		cfg->on_stopping(cfg->ctx);
 	int left = http_drain(s, WEB_DRAIN_MS);
 	if (left)
 		LOG(LOG_WARN, "serve.drain_timeout", LI("in_flight", left));

@@ -49,6 +49,9 @@ st, doc, _ = c.request("PATCH", f"/api/v1/contacts/{bernd}", a_full,
 check(st == 200 and doc["last_name"] == "Becker" and doc["city"] == "Köln",
       f"PATCH contact ({st} {doc})")
 
+st, doc, _ = c.request("PATCH", f"/api/v1/contacts/{bernd}", a_full, {"phone": None})
+check(st == 200 and doc["phones"] == [] and doc["last_name"] == "Becker",
+      f"PATCH phone null clears every phone number ({st} {doc})")
 st, doc, _ = c.request("POST", f"/api/v1/contacts/{bernd}/notes", a_full, {"text": "Ruft am Montag zurück."})
 check(st == 201 and doc["contact_id"] == bernd, f"POST note ({st} {doc})")
 st, doc, _ = c.request("GET", f"/api/v1/contacts/{bernd}/notes", a_full)
@@ -215,6 +218,7 @@ bad_cases = [
     ("contact bad country", "POST", "/api/v1/contacts", a_full, {"email": "c@x.de", "country": "Deutschland"}, {}, 400, "invalid_field", "country"),
     ("patch unknown key", "PATCH", f"/api/v1/contacts/{contact_id}", a_full, {"shoe_size": 44}, {}, 400, "invalid_field", "shoe_size"),
     ("patch e-mail to null", "PATCH", f"/api/v1/contacts/{contact_id}", a_full, {"email": None}, {}, 400, "invalid_field", "email"),
+    ("patch status to null", "PATCH", f"/api/v1/contacts/{contact_id}", a_full, {"status": None}, {}, 400, "invalid_field", "status"),
     ("settings unknown key", "PUT", "/api/v1/settings", a_full, {"colour": "red"}, {}, 400, "invalid_field", "colour"),
     ("settings interval 5", "PUT", "/api/v1/settings", a_full, {"import_interval_s": 5}, {}, 400, "invalid_field", "import_interval_s"),
     ("settings mode", "PUT", "/api/v1/settings", a_full, {"backsync_mode": "auto"}, {}, 400, "invalid_field", "backsync_mode"),

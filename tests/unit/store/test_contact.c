@@ -143,10 +143,11 @@ static void ingest_completes_empty_fields_and_never_erases(void **state)
 	assert_int_equal(ingest(f, f->a, "k@x.de", "Konrad", NULL, NULL, NULL, NULL, &r), 0);
 	assert_int_equal(ingest(f, f->a, "k@x.de", NULL, NULL, NULL, NULL, NULL, &r), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM contacts WHERE first_name = 'Karl'"), 1);
-	/* An empty field is completed. */
-	exec(f, "UPDATE contacts SET first_name = '' WHERE first_name = 'Karl'");
+	/* An empty field is completed, and the contact's updated_at moves. */
+	exec(f, "UPDATE contacts SET first_name = '', updated_at = 1 WHERE first_name = 'Karl'");
 	assert_int_equal(ingest(f, f->a, "k@x.de", "Konrad", NULL, NULL, NULL, NULL, &r), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM contacts WHERE first_name = 'Konrad'"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM contacts WHERE updated_at > 1"), 1);
 }
 
 static void phones_are_deduplicated_on_their_normalised_form(void **state)
@@ -209,6 +210,25 @@ static void outbox_rows_are_held_until_running_in_automatic_mode(void **state)
 	int64_t n;
 	assert_int_equal(syncstate_sync_contact(f->db, f->a, r.contact_id, &n, &e), 0);
 	assert_int_equal(n, 4);
+	/* Saving the settings with the same mode must not hold them again (review finding). */
+	patch = json_pack("{s:s,s:i}", "backsync_mode", "manual", "import_interval_s", 600);
+	assert_int_equal(settings_put_json(f->db, f->a, patch, &out, &e), 0);
+	json_decref(out);
+	json_decref(patch);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE state = 'due'"), 4);
+	/* A failed contact row retried while the contact has a pending one is merged, not
+	 * doubled: one pending contact row per contact. */
+	exec(f, "UPDATE outbox SET state = 'failed' WHERE kind = 'contact'");
+	assert_int_equal(ingest(f, f->a, "o@x.de", "Neu", NULL, NULL, NULL, NULL, &r), 0);
+	exec(f, "UPDATE contacts SET first_name = '' WHERE first_name = 'O'");
+	assert_int_equal(ingest(f, f->a, "o@x.de", "Neu", NULL, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'contact' AND state IN "
+	                          "('held','due')"),
+	                 1);
+	assert_int_equal(outbox_retry(f->db, f->a, 0, &n, &e), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'contact' AND state IN "
+	                          "('held','due')"),
+	                 1);
 	assert_int_equal(syncstate_stop(f->db, f->a, state_text, sizeof(state_text), &e), 0);
 	assert_string_equal(state_text, "stopped");
 }
@@ -242,8 +262,9 @@ static void erasure_leaves_a_tombstone_and_nothing_personal(void **state)
 	struct ingest_result r;
 	struct err e = ERR_INIT;
 	int64_t note;
-	assert_int_equal(ingest(f, f->a, "gone@x.de", "Gina", "0241 1", "+492411", NULL, NULL, &r),
-	                 0);
+	assert_int_equal(
+	    ingest(f, f->a, "gone@x.de", "Gina", "0241 1", "+492411", "k-gone", "h-gone", &r), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM idempotency"), 1);
 	assert_int_equal(contact_add_note(f->db, f->a, r.contact_id, "Rückruf", &note, &e), 0);
 	/* Another company cannot erase it. */
 	assert_int_equal(contact_erase(f->db, f->b, r.contact_id, &e), ERR_NOT_FOUND);
@@ -251,8 +272,8 @@ static void erasure_leaves_a_tombstone_and_nothing_personal(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM contacts WHERE erased_at IS NOT NULL AND "
 	                          "first_name IS NULL"),
 	                 1);
-	const char *tables[] = {"contact_emails", "contact_phones", "lead_keys",
-	                        "conversions",    "notes",          "outbox"};
+	const char *tables[] = {"contact_emails", "contact_phones", "lead_keys",  "conversions",
+	                        "notes",          "outbox",         "idempotency"};
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char sql[96];
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[i]);

@@ -371,6 +371,30 @@ static void connections_are_counted_once_per_tcp_connection(void **state)
 	http_stop(s);
 }
 
+static void an_endless_chunked_body_is_cut_off(void **state)
+{
+	(void)state;
+	struct http_server *s = start();
+	int fd = connect_to(http_port(s));
+	const char *head = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+	assert_int_equal(write(fd, head, strlen(head)), (ssize_t)strlen(head));
+	static char chunk[65536 + 16];
+	int n = snprintf(chunk, sizeof(chunk), "10000\r\n");
+	memset(chunk + n, 'x', 65536);
+	memcpy(chunk + n + 65536, "\r\n", 2);
+	size_t len = (size_t)n + 65536 + 2, sent = 0;
+	/* 8 MiB offered; the server must stop reading after cap + 1 MiB of discard. */
+	for (int i = 0; i < 128; i++) {
+		ssize_t w = send(fd, chunk, len, MSG_NOSIGNAL);
+		if (w <= 0)
+			break;
+		sent += (size_t)w;
+	}
+	close(fd);
+	assert_true(sent < 8u * 1024 * 1024);
+	http_stop(s);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -393,6 +417,7 @@ int main(void)
 	    cmocka_unit_test(gzip_only_when_accepted),
 	    cmocka_unit_test(drop_closes_without_an_answer),
 	    cmocka_unit_test(connections_are_counted_once_per_tcp_connection),
+	    cmocka_unit_test(an_endless_chunked_body_is_cut_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
