@@ -7,13 +7,22 @@
 
 #include "api/api.h"
 #include "app/app.h"
+#include "core/crypto.h"
 #include "core/log.h"
 #include "core/opt.h"
 #include "store/db.h"
 #include "store/store.h"
 #include "web/run.h"
 
-enum { SERVE_LISTEN, SERVE_DB, SERVE_DURABILITY, SERVE_THREADS, SERVE_LOG_LEVEL, SERVE__N };
+enum {
+	SERVE_LISTEN,
+	SERVE_DB,
+	SERVE_DURABILITY,
+	SERVE_THREADS,
+	SERVE_LOG_LEVEL,
+	SERVE_MASTER_KEY,
+	SERVE__N
+};
 
 static bool check_durability(const char *v, char *why, size_t cap)
 {
@@ -40,6 +49,7 @@ static const struct opt_def serve_opts[SERVE__N] = {
     [SERVE_LOG_LEVEL] = {"log-level", 0, OPT_STRING, "LEVEL", "info",
                          "Least severe log level written: debug, info, warn, error",
                          .check = log_check_level},
+    [SERVE_MASTER_KEY] = APP_OPT_MASTER_KEY,
 };
 
 static const struct opt_cmd serve_cmd = {
@@ -81,7 +91,16 @@ int cmd_serve(int argc, char **argv)
 	LOG(LOG_INFO, "store.open", LS("db", v[SERVE_DB].str),
 	    LS("durability", v[SERVE_DURABILITY].str));
 
-	struct api_ctx api = {.db = db};
+	/* Without a key on a fresh database, serve makes the key file <db>.key (0600). */
+	struct crypto_key key;
+	int krc = app_masterkey_load("serve", v[SERVE_DB].str, db, v[SERVE_MASTER_KEY].str,
+	                             APP_MASTERKEY_SERVE, &key);
+	if (krc) {
+		rc = krc;
+		db_close(db);
+		goto out;
+	}
+	struct api_ctx api = {.db = db, .keys = &key, .nkeys = 1};
 	api_metrics_init(&api);
 	struct http_config cfg = {
 	    .listen = v[SERVE_LISTEN].str,
@@ -91,9 +110,11 @@ int cmd_serve(int argc, char **argv)
 	    .metrics_prefix = "immosync",
 	    .threads = (unsigned)v[SERVE_THREADS].num,
 	    .ready = api_ready,
+	    .on_stopping = api_stopping,
 	};
 	rc = web_run(APP_PROGRAM, &cfg, NULL, NULL);
 	db_close(db);
+	crypto_cleanse(&key, sizeof(key));
 out:
 	opt_release(v, SERVE__N);
 	return rc;
