@@ -252,7 +252,8 @@ static int attempt_once(struct oo_client *c, struct oo_batch *b, int attempt, st
 		return rc;
 	}
 	int64_t t0 = time_mono_ms();
-	rc = c->tp.post(c->tp.ctx, c->url, body->data, body->len, answer, &status, &sent, e);
+	unsigned flags = oo_batch_writes(b) ? OO_POST_ONCE : 0;
+	rc = c->tp.post(c->tp.ctx, c->url, body->data, body->len, flags, answer, &status, &sent, e);
 	wipe_body(body);
 	int cls = rc ? transport_class(b, rc, sent, e) : answer_class(b, status, answer, e);
 	observe(b, attempt, status, cls, e, time_mono_ms() - t0);

@@ -15,9 +15,10 @@
  * field cache); give each worker its own. Every attempt is signed afresh with
  * the configured clock. Read-only batches are retried (not sent, retryable,
  * uncertain) with exponential backoff and jitter up to max_attempts; a batch
- * with a write is sent once, and the caller decides from the class (an
- * uncertain write must be looked up before it is sent again). Auth, claim,
- * clock and final errors are never retried.
+ * with a write is sent once (and posted with OO_POST_ONCE, so the transport
+ * never re-sends it either, transport.h), and the caller decides from the
+ * class (an uncertain write must be looked up before it is sent again, write.h
+ * and marker.h). Auth, claim, clock and final errors are never retried.
  *
  * Each HTTP attempt logs one line `onoffice.request` (actions, attempt, HTTP
  * status, result class, onOffice errorcode, ms) and counts into the default

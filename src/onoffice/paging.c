@@ -15,24 +15,33 @@ static json_t *page_parameters(const json_t *params, int64_t limit, int64_t offs
 }
 
 /* Reads the page at *offset into b. */
-static int read_page(struct oo_client *c, const char *resourcetype, const json_t *params,
-                     int64_t limit, int64_t offset, struct oo_batch *b, struct err *e)
+static int read_page(struct oo_client *c, enum oo_action action, const char *resourcetype,
+                     const json_t *params, int64_t limit, int64_t offset, struct oo_batch *b,
+                     struct err *e)
 {
 	oo_batch_release(b);
 	json_t *p = page_parameters(params, limit, offset);
 	if (!p)
 		return err_set(e, ERR_NOMEM, NULL, NULL);
-	int rc = oo_batch_add(b, OO_READ, resourcetype, NULL, p, e);
+	int rc = oo_batch_add(b, action, resourcetype, NULL, p, e);
 	return rc ? rc : oo_call(c, b, e);
 }
 
 int oo_read_pages(struct oo_client *c, const char *resourcetype, const json_t *parameters,
                   oo_page_fn fn, void *arg, int64_t *total, struct err *e)
 {
+	return oo_list_pages(c, OO_READ, resourcetype, parameters, fn, arg, total, e);
+}
+
+int oo_list_pages(struct oo_client *c, enum oo_action action, const char *resourcetype,
+                  const json_t *parameters, oo_page_fn fn, void *arg, int64_t *total, struct err *e)
+{
 	if (total)
 		*total = -1;
 	if (!json_is_object(parameters))
 		return err_set(e, ERR_INVALID_ARG, "parameters", "must be an object");
+	if (oo_action_writes(action))
+		return err_set(e, ERR_INVALID_ARG, NULL, "paging is for reading actions only");
 	int64_t limit = OO_PAGE_MAX, offset = 0;
 	if (oo_value_int(json_object_get(parameters, "listlimit"), &limit) || limit < 1 ||
 	    limit > OO_PAGE_MAX)
@@ -43,7 +52,7 @@ int oo_read_pages(struct oo_client *c, const char *resourcetype, const json_t *p
 	struct oo_batch b = OO_BATCH_INIT;
 	int rc;
 	for (;;) {
-		if ((rc = read_page(c, resourcetype, parameters, limit, offset, &b, e)))
+		if ((rc = read_page(c, action, resourcetype, parameters, limit, offset, &b, e)))
 			break;
 		const struct oo_result *r = &b.items[0].result;
 		size_t n = json_array_size(r->records);

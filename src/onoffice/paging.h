@@ -38,4 +38,10 @@ typedef int (*oo_page_fn)(void *arg, json_t *records, int64_t offset, int64_t to
 int oo_read_pages(struct oo_client *c, const char *resourcetype, const json_t *parameters,
                   oo_page_fn fn, void *arg, int64_t *total, struct err *e);
 
+/* Like oo_read_pages with another reading action, e.g. OO_GET for
+ * `searchcriterias` (§8.2), which pages with listlimit/listoffset as well. */
+int oo_list_pages(struct oo_client *c, enum oo_action action, const char *resourcetype,
+                  const json_t *parameters, oo_page_fn fn, void *arg, int64_t *total,
+                  struct err *e);
+
 #endif

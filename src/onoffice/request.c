@@ -80,6 +80,15 @@ out_drop:
 	return rc;
 }
 
+void oo_batch_truncate(struct oo_batch *b, size_t n)
+{
+	while (b->n > n) {
+		b->n--;
+		json_decref(b->items[b->n].resourceid);
+		json_decref(b->items[b->n].parameters);
+	}
+}
+
 bool oo_batch_writes(const struct oo_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++)
@@ -136,7 +145,7 @@ static int signed_action(const struct oo_batch_item *it, const struct oo_credent
 	if (rc)
 		return err_set(e, rc, NULL, "cannot sign the %s %s action",
 		               oo_action_name(it->action), it->resourcetype);
-	json_t *params = sorted_parameters(it->parameters, cred->claim);
+	json_t *params = sorted_parameters(it->parameters, it->own_claim ? NULL : cred->claim);
 	/* "o?" turns a NULL params into null, which is refused below (json_pack
 	 * releases the stolen reference itself when it fails). */
 	*out = json_pack("{s:s, s:O, s:s, s:s, s:I, s:i, s:s, s:o?}", "actionid", actionid,

@@ -14,7 +14,9 @@
  * The first level of `parameters` is written with its keys sorted (the docs
  * ask for it; harmless for HMAC v2); nested objects keep the caller's order.
  * When a claim is given it is put into the parameters of EVERY action as
- * `extendedclaim` (replacing one the caller may have set).
+ * `extendedclaim` (replacing one the caller may have set), except into an
+ * action marked own_claim: `do`/`unlockProvider` carries the activation's
+ * apiClaim, which is valid only for the unlock (§2.3, §10.1).
  *
  * The body holds the token, the HMACs and the claim: never log it.
  */
@@ -51,6 +53,9 @@ struct oo_batch_item {
 	char identifier[64]; /* "" by default; results are matched by position anyway */
 	json_t *resourceid;  /* owned: a string ("" for lists) or an integer */
 	json_t *parameters;  /* owned: an object */
+	/* The parameters carry their own extendedclaim, which the client's claim
+	 * must not replace (unlock.h). false after oo_batch_add. */
+	bool own_claim;
 	struct oo_result result;
 };
 
@@ -79,6 +84,10 @@ void oo_batch_release(struct oo_batch *b);
  */
 int oo_batch_add(struct oo_batch *b, enum oo_action action, const char *resourcetype,
                  json_t *resourceid, json_t *parameters, struct err *e);
+
+/* Drops the actions from index n on (n ≤ b->n), e.g. to undo a partly appended
+ * group of actions. Results and the response of the remaining actions stay. */
+void oo_batch_truncate(struct oo_batch *b, size_t n);
 
 /* True when any action of the batch writes (create, modify, delete, do). */
 bool oo_batch_writes(const struct oo_batch *b);

@@ -107,7 +107,7 @@ static const char *trim(const char *s, size_t *len)
 	return s;
 }
 
-static bool email_equal(const char *a, const char *b)
+bool oo_email_equal(const char *a, const char *b)
 {
 	size_t na, nb;
 	if (!a || !b)
@@ -119,10 +119,10 @@ static bool email_equal(const char *a, const char *b)
 
 bool oo_search_hit_has_email(const struct oo_search_hit *h, const char *email)
 {
-	if (email_equal(h->primary_email, email))
+	if (oo_email_equal(h->primary_email, email))
 		return true;
 	for (size_t i = 0; i < h->emails.n; i++)
-		if (email_equal(h->emails.v[i], email))
+		if (oo_email_equal(h->emails.v[i], email))
 			return true;
 	return false;
 }

@@ -64,4 +64,8 @@ void oo_search_hits_release(struct oo_search_hits *h);
  */
 bool oo_search_hit_has_email(const struct oo_search_hit *h, const char *email);
 
+/* The comparison oo_search_hit_has_email uses: equal ignoring ASCII case and
+ * surrounding blanks, and not empty. NULL never matches. */
+bool oo_email_equal(const char *a, const char *b);
+
 #endif

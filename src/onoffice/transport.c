@@ -8,6 +8,14 @@
 #define IMMO_VERSION "dev"
 #endif
 
+/* The request body as curl reads it (CURLOPT_READFUNCTION), and whether it may be re-sent. */
+struct body_cursor {
+	const char *p;
+	size_t len, pos;
+	bool once;           /* OO_POST_ONCE: refuse to rewind */
+	bool rewind_refused; /* curl wanted to send the body again and was refused */
+};
+
 struct curl_transport {
 	CURL *h;
 	struct curl_slist *headers;
@@ -27,6 +35,32 @@ size_t oo_curl_write(char *ptr, size_t size, size_t nmemb, void *arg)
 	if (rc == ERR_TOO_LARGE)
 		sink->too_large = true;
 	return rc ? 0 : size * nmemb;
+}
+
+/* CURLOPT_READFUNCTION: the next piece of the body. */
+static size_t read_body(char *buf, size_t size, size_t nitems, void *arg)
+{
+	struct body_cursor *b = arg;
+	size_t room = nitems && size > (size_t)-1 / nitems ? (size_t)-1 : size * nitems;
+	size_t n = b->len - b->pos < room ? b->len - b->pos : room;
+	memcpy(buf, b->p + b->pos, n);
+	b->pos += n;
+	return n;
+}
+
+/* CURLOPT_SEEKFUNCTION: curl rewinds the body only to send it again (a retry
+ * on a fresh connection); refused for OO_POST_ONCE bodies. */
+static int seek_body(void *arg, curl_off_t offset, int origin)
+{
+	struct body_cursor *b = arg;
+	if (b->once) {
+		b->rewind_refused = true;
+		return CURL_SEEKFUNC_FAIL;
+	}
+	if (origin != SEEK_SET || offset < 0 || (curl_off_t)b->len < offset)
+		return CURL_SEEKFUNC_FAIL;
+	b->pos = (size_t)offset;
+	return CURL_SEEKFUNC_OK;
 }
 
 /* CURLOPT_XFERINFOFUNCTION: a non-zero return aborts the transfer. */
@@ -60,14 +94,20 @@ bool oo_curl_maybe_sent(int curl_code, long request_size)
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 	case CURLE_SSL_INVALIDCERTSTATUS:
 		return false;
+	case CURLE_SEND_FAIL_REWIND:
+		return true;
 	default:
 		return request_size > 0;
 	}
 }
 
 static int curl_fail(struct curl_transport *t, CURLcode cc, const struct oo_sink *sink,
-                     struct err *e)
+                     const struct body_cursor *body, struct err *e)
 {
+	if (body->rewind_refused)
+		return err_set(e, ERR_IO, NULL,
+		               "onOffice closed the connection after the request was sent and "
+		               "before answering; a write is not sent again");
 	if (sink->too_large)
 		return err_set(e, ERR_TOO_LARGE, NULL, "the onOffice answer exceeds %zu bytes",
 		               sink->out->max);
@@ -80,30 +120,36 @@ static int curl_fail(struct curl_transport *t, CURLcode cc, const struct oo_sink
 	return err_set(e, ERR_IO, NULL, "onOffice transfer failed: %s", why);
 }
 
-static int curl_post(void *ctx, const char *url, const char *body, size_t len, struct buf *out,
-                     long *http_status, bool *sent, struct err *e)
+static int curl_post(void *ctx, const char *url, const char *body, size_t len, unsigned flags,
+                     struct buf *out, long *http_status, bool *sent, struct err *e)
 {
 	struct curl_transport *t = ctx;
 	struct oo_sink sink = {out, false};
+	struct body_cursor cursor = {body, len, 0, (flags & OO_POST_ONCE) != 0, false};
 	long request_size = 0;
 	*http_status = 0;
 	*sent = false;
 	t->errbuf[0] = '\0';
 	if (curl_easy_setopt(t->h, CURLOPT_URL, url) != CURLE_OK)
 		return err_set(e, ERR_IO, NULL, "onOffice URL refused by curl");
-	curl_easy_setopt(t->h, CURLOPT_POSTFIELDS, body);
+	/* The body goes through read_body (not CURLOPT_POSTFIELDS, which curl can
+	 * always rewind) so that seek_body decides whether it may be sent again. */
 	curl_easy_setopt(t->h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(t->h, CURLOPT_READDATA, &cursor);
+	curl_easy_setopt(t->h, CURLOPT_SEEKDATA, &cursor);
 	curl_easy_setopt(t->h, CURLOPT_WRITEDATA, &sink);
 	CURLcode cc = curl_easy_perform(t->h);
 	curl_easy_setopt(t->h, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(t->h, CURLOPT_READDATA, NULL);
+	curl_easy_setopt(t->h, CURLOPT_SEEKDATA, NULL);
 	curl_easy_getinfo(t->h, CURLINFO_REQUEST_SIZE, &request_size);
-	if (cc == CURLE_OK) {
+	if (cc == CURLE_OK && !cursor.rewind_refused) {
 		*sent = true;
 		curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, http_status);
 		return 0;
 	}
-	*sent = sink.too_large || oo_curl_maybe_sent(cc, request_size);
-	return curl_fail(t, cc, &sink, e);
+	*sent = sink.too_large || cursor.rewind_refused || oo_curl_maybe_sent(cc, request_size);
+	return curl_fail(t, cc, &sink, &cursor, e);
 }
 
 static void curl_free_transport(void *ctx)
@@ -141,6 +187,8 @@ static CURLcode curl_setup(struct curl_transport *t, const struct oo_curl_option
 	SET(CURLOPT_SSL_VERIFYHOST, 2L);
 	SET(CURLOPT_TCP_KEEPALIVE, 1L);
 	SET(CURLOPT_WRITEFUNCTION, oo_curl_write);
+	SET(CURLOPT_READFUNCTION, read_body);
+	SET(CURLOPT_SEEKFUNCTION, seek_body);
 	SET(CURLOPT_ERRORBUFFER, t->errbuf);
 	SET(CURLOPT_XFERINFOFUNCTION, curl_progress);
 	SET(CURLOPT_XFERINFODATA, t);

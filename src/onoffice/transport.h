@@ -3,8 +3,10 @@
  * libcurl as the real backend and fakes in the tests.
  *
  * post() sends body[0..len) to url and appends the (decoded) answer to out,
- * whose cap bounds the answer. It returns 0 when a complete HTTP answer came
- * back (*http_status is its status, any status), or:
+ * whose cap bounds the answer. With OO_POST_ONCE in flags (every batch that
+ * writes) the body reaches the server at most once: the transport never sends
+ * it again on its own (see OO_POST_ONCE). It returns 0 when a complete HTTP
+ * answer came back (*http_status is its status, any status), or:
  *   ERR_TOO_LARGE    the answer exceeded out's cap (the request was sent)
  *   ERR_TIMEOUT      connect or total timeout
  *   ERR_UNAVAILABLE  aborted through the abort flag (shutdown)
@@ -24,9 +26,23 @@
 #include "core/buf.h"
 #include "core/err.h"
 
+/*
+ * The body must reach the server at most once. libcurl re-sends a request on a
+ * fresh connection when a REUSED keep-alive connection dies before the first
+ * answer byte (lib/transfer.c, Curl_retry_request), which for a write may
+ * execute it twice: the server may have read and run the request before the
+ * connection went away. The curl transport hands the body to curl through a
+ * read callback whose seek callback refuses to rewind when this flag is set,
+ * so that re-send fails (CURLE_SEND_FAIL_REWIND) and is reported as sent
+ * without an answer (a write is then "uncertain"). Reads are re-sent by curl
+ * as before. A connection curl finds closed before it sends (the usual idle
+ * timeout) is still replaced silently, as nothing was sent on it.
+ */
+#define OO_POST_ONCE 0x1u
+
 struct oo_transport {
-	int (*post)(void *ctx, const char *url, const char *body, size_t len, struct buf *out,
-	            long *http_status, bool *sent, struct err *e);
+	int (*post)(void *ctx, const char *url, const char *body, size_t len, unsigned flags,
+	            struct buf *out, long *http_status, bool *sent, struct err *e);
 	void (*free)(void *ctx); /* releases ctx; may be NULL */
 	void *ctx;
 };
@@ -69,7 +85,9 @@ size_t oo_curl_write(char *ptr, size_t size, size_t nmemb, void *sink);
  * Whether a failed transfer may have put request bytes on the wire, from the
  * CURLcode and CURLINFO_REQUEST_SIZE: false for failures that happen before
  * sending (resolve, connect, TLS handshake and certificate checks, bad URL)
- * and when no request byte was issued; true otherwise.
+ * and when no request byte was issued; true otherwise, and always for
+ * CURLE_SEND_FAIL_REWIND (a re-send that OO_POST_ONCE refused: the first
+ * send went out).
  */
 bool oo_curl_maybe_sent(int curl_code, long request_size);
 

@@ -138,15 +138,9 @@ int oo_value_keys(const json_t *v, struct oo_strv *out)
 	return 0;
 }
 
-int oo_value_int(const json_t *v, int64_t *out)
+/* A decimal integer ("42", "-7"; nothing else) into *out. */
+static int decimal_int(const char *s, int64_t *out)
 {
-	if (json_is_integer(v)) {
-		*out = json_integer_value(v);
-		return 0;
-	}
-	if (!json_is_string(v))
-		return ERR_INVALID_ARG;
-	const char *s = json_string_value(v);
 	const char *digits = *s == '-' ? s + 1 : s;
 	if (*digits < '0' || *digits > '9')
 		return ERR_INVALID_ARG;
@@ -157,6 +151,17 @@ int oo_value_int(const json_t *v, int64_t *out)
 		return ERR_INVALID_ARG;
 	*out = n;
 	return 0;
+}
+
+int oo_value_int(const json_t *v, int64_t *out)
+{
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return ERR_INVALID_ARG;
+	return decimal_int(json_string_value(v), out);
 }
 
 json_t *oo_record_elements(const json_t *record)
@@ -290,4 +295,59 @@ int oo_keylabels_from_json(const json_t *v, struct oo_keylabel **out, size_t *n)
 	*out = kl;
 	*n = used;
 	return 0;
+}
+
+int oo_idv_push(struct oo_idv *ids, int64_t id)
+{
+	int64_t *v = realloc(ids->v, (ids->n + 1) * sizeof(*v));
+	if (!v)
+		return ERR_NOMEM;
+	v[ids->n++] = id;
+	ids->v = v;
+	return 0;
+}
+
+bool oo_idv_contains(const struct oo_idv *ids, int64_t id)
+{
+	for (size_t i = 0; i < ids->n; i++)
+		if (ids->v[i] == id)
+			return true;
+	return false;
+}
+
+int oo_idv_add_unique(struct oo_idv *ids, int64_t id)
+{
+	return oo_idv_contains(ids, id) ? 0 : oo_idv_push(ids, id);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+void oo_idv_sort(struct oo_idv *ids)
+{
+	if (ids->n > 1)
+		qsort(ids->v, ids->n, sizeof(*ids->v), cmp_id);
+}
+
+void oo_idv_release(struct oo_idv *ids)
+{
+	free(ids->v);
+	ids->v = NULL;
+	ids->n = 0;
+}
+
+int oo_value_ids(const json_t *v, struct oo_idv *out)
+{
+	struct oo_strv keys = OO_STRV_INIT;
+	int rc = oo_value_keys(v, &keys);
+	for (size_t i = 0; !rc && i < keys.n; i++) {
+		int64_t id;
+		if (decimal_int(keys.v[i], &id) == 0)
+			rc = oo_idv_push(out, id);
+	}
+	oo_strv_release(&keys);
+	return rc;
 }

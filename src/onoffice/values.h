@@ -36,6 +36,35 @@ void oo_strv_release(struct oo_strv *s);
 /* True when the list holds a string equal to str (byte-wise). */
 bool oo_strv_contains(const struct oo_strv *s, const char *str);
 
+/* A list of record ids. Zero-initialise (OO_IDV_INIT); free with oo_idv_release. */
+struct oo_idv {
+	int64_t *v;
+	size_t n;
+};
+
+#define OO_IDV_INIT     \
+	{               \
+		NULL, 0 \
+	}
+
+/* Appends id. ERR_NOMEM leaves the list unchanged. */
+int oo_idv_push(struct oo_idv *ids, int64_t id);
+/* Appends id unless the list holds it already. ERR_NOMEM. */
+int oo_idv_add_unique(struct oo_idv *ids, int64_t id);
+bool oo_idv_contains(const struct oo_idv *ids, int64_t id);
+/* Sorts ascending. */
+void oo_idv_sort(struct oo_idv *ids);
+/* Frees the array; the list is empty afterwards. */
+void oo_idv_release(struct oo_idv *ids);
+
+/*
+ * Appends the ids in v, whatever their form: an array of integers or decimal
+ * strings, a single integer or decimal string, or a pipe-joined string
+ * ("|12||13|"); pieces that are not decimal integers are skipped. Returns 0 or
+ * ERR_NOMEM.
+ */
+int oo_value_ids(const json_t *v, struct oo_idv *out);
+
 /* A select key and its label, both malloc'd, label never NULL. */
 struct oo_keylabel {
 	char *key;

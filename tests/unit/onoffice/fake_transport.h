@@ -35,16 +35,20 @@ struct fake {
 	void *handler_arg;
 	size_t calls;
 	char *bodies[FAKE_MAX_CALLS];
+	unsigned flags[FAKE_MAX_CALLS]; /* the post flags of each call (OO_POST_ONCE) */
 	char url[256];
 };
 
 static inline int fake_post(void *ctx, const char *url, const char *body, size_t len,
-                            struct buf *out, long *http_status, bool *sent, struct err *e)
+                            unsigned flags, struct buf *out, long *http_status, bool *sent,
+                            struct err *e)
 {
 	struct fake *f = ctx;
 	size_t i = f->calls++;
-	if (i < FAKE_MAX_CALLS)
+	if (i < FAKE_MAX_CALLS) {
 		f->bodies[i] = strndup(body, len);
+		f->flags[i] = flags;
+	}
 	snprintf(f->url, sizeof(f->url), "%s", url);
 	if (f->handler) {
 		json_t *req = json_loadb(body, len, 0, NULL);
@@ -148,5 +152,55 @@ static inline struct oo_client *fake_client(struct fake *f, struct fake_clock *c
 	"\"resourcetype\":\"" rt "\",\"cacheable\":true,\"identifier\":\"\","                     \
 	"\"data\":{\"meta\":{\"cntabsolute\":" cnt "},\"records\":" records "},"                  \
 	"\"status\":{\"errorcode\":0,\"message\":\"OK\"}}"
+
+/* A create result: records [{"id": id, "type": type, "elements": []}] (§3). */
+#define CREATED_RESULT(rt, type, id)                                                             \
+	"{\"actionid\":\"urn:onoffice-de-ns:smart:2.5:smartml:action:create\",\"resourceid\":"   \
+	"\"\",\"resourcetype\":\"" rt "\",\"cacheable\":false,\"identifier\":\"\","              \
+	"\"data\":{\"meta\":{\"cntabsolute\":null},\"records\":[{\"id\":" id ",\"type\":\"" type \
+	"\",\"elements\":[]}]},\"status\":{\"errorcode\":0,"                                     \
+	"\"message\":\"OK\"}}"
+/* A successful result without records (relation create). */
+#define EMPTY_RESULT                                                              \
+	"{\"data\":{\"meta\":{\"cntabsolute\":null},\"records\":[]},\"status\":{" \
+	"\"errorcode\":0,\"message\":\"OK\"}}"
+/* A failed result, as onOffice sends it (`data: []`). */
+#define ERROR_RESULT(code, msg) \
+	"{\"data\":[],\"status\":{\"errorcode\":" code ",\"message\":\"" msg "\"}}"
+/* The envelope when an action failed: top-level errorcode 97 ("Error in action"). */
+#define ERR_ENVELOPE_BEGIN                                                   \
+	"{\"status\":{\"code\":200,\"errorcode\":97,\"message\":\"Error in " \
+	"action\"},\"response\":{\"results\":["
+#define ENVELOPE(results) OK_ENVELOPE_BEGIN results OK_ENVELOPE_END
+
+/* Action i of request n, borrowed from *req (set; caller decrefs *req). */
+static inline json_t *fake_action(const struct fake *f, size_t n, size_t i, json_t **req)
+{
+	*req = fake_request(f, n);
+	return json_array_get(json_object_get(json_object_get(*req, "request"), "actions"), i);
+}
+
+/* Asserts that action i of request n is `urn:…:<action>` on resourcetype with the
+ * given resourceid (JSON text) and parameters equal to the JSON text params. */
+#define assert_action(f, n, i, action, rt, rid, params)                                          \
+	do {                                                                                     \
+		json_t *req_, *want_p_ = json_loads(params, 0, NULL),                            \
+		              *want_id_ = json_loads(rid, JSON_DECODE_ANY, NULL);                \
+		json_t *a_ = fake_action(f, n, i, &req_);                                        \
+		assert_non_null(a_);                                                             \
+		assert_non_null(want_p_);                                                        \
+		assert_string_equal(json_string_value(json_object_get(a_, "actionid")),          \
+		                    "urn:onoffice-de-ns:smart:2.5:smartml:action:" action);      \
+		assert_string_equal(json_string_value(json_object_get(a_, "resourcetype")), rt); \
+		assert_true(json_equal(json_object_get(a_, "resourceid"), want_id_));            \
+		if (!json_equal(json_object_get(a_, "parameters"), want_p_)) {                   \
+			char *got_ = json_dumps(json_object_get(a_, "parameters"),               \
+			                        JSON_SORT_KEYS | JSON_COMPACT);                  \
+			fail_msg("parameters differ: %s", got_);                                 \
+		}                                                                                \
+		json_decref(want_p_);                                                            \
+		json_decref(want_id_);                                                           \
+		json_decref(req_);                                                               \
+	} while (0)
 
 #endif

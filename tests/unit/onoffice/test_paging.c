@@ -234,6 +234,42 @@ static void call_error_stops(void **state)
 	fake_release(&f);
 }
 
+static int count_records(void *arg, json_t *records, int64_t offset, int64_t total, struct err *e)
+{
+	(void)offset, (void)total, (void)e;
+	*(size_t *)arg += json_array_size(records);
+	return 0;
+}
+
+/* The same paging for `get` lists; writes are refused before anything is sent. */
+static void list_pages_with_get_and_not_with_writes(void **state)
+{
+	(void)state;
+	struct fake f = {.replies = {{0, true, 0,
+	                              OK_ENVELOPE_BEGIN OK_RESULT(
+	                                  "searchcriterias", "[{\"id\":1,\"elements\":{}}]", "1")
+	                                  OK_ENVELOPE_END}},
+	                 .nreplies = 1};
+	struct oo_client *c = fake_client(&f, NULL, NULL, NULL);
+	json_t *p = json_pack("{s:s}", "mode", "internal");
+	size_t n = 0;
+	assert_int_equal(
+	    oo_list_pages(c, OO_GET, "searchcriterias", p, count_records, &n, NULL, NULL), ERR_OK);
+	assert_int_equal(n, 1);
+	json_t *req;
+	json_t *a = fake_action(&f, 0, 0, &req);
+	assert_string_equal(json_string_value(json_object_get(a, "actionid")),
+	                    "urn:onoffice-de-ns:smart:2.5:smartml:action:get");
+	json_decref(req);
+	assert_int_equal(
+	    oo_list_pages(c, OO_CREATE, "searchcriteria", p, count_records, &n, NULL, NULL),
+	    ERR_INVALID_ARG);
+	assert_int_equal(f.calls, 1);
+	json_decref(p);
+	oo_client_free(c);
+	fake_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +280,7 @@ int main(void)
 	    cmocka_unit_test(smaller_limit_and_start_offset_are_kept),
 	    cmocka_unit_test(callback_error_stops),
 	    cmocka_unit_test(call_error_stops),
+	    cmocka_unit_test(list_pages_with_get_and_not_with_writes),
 	};
 	log_set_level(LOG_WARN);
 	return cmocka_run_group_tests(tests, NULL, NULL);

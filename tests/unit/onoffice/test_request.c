@@ -210,6 +210,44 @@ static void each_build_uses_its_own_timestamp(void **state)
 	oo_batch_release(&b);
 }
 
+/* An action with its own extendedclaim (unlockProvider) keeps it; the others get the client's. */
+static void own_claim_is_kept(void **state)
+{
+	(void)state;
+	struct oo_batch b = OO_BATCH_INIT;
+	struct buf out = BUF_INIT(1 << 16);
+	assert_int_equal(oo_batch_add(&b, OO_DO, "unlockProvider", NULL,
+	                              json_pack("{s:s}", "extendedclaim", "ACTIVATION"), NULL),
+	                 ERR_OK);
+	b.items[0].own_claim = true;
+	assert_int_equal(oo_batch_add(&b, OO_CREATE, "agentslog", NULL, NULL, NULL), ERR_OK);
+	assert_false(b.items[1].own_claim);
+	struct oo_credentials cred = {"tok", "sec", "STORED"};
+	build(&b, &cred, 1700000000, &out);
+	assert_non_null(strstr(buf_str(&out), "\"parameters\":{\"extendedclaim\":\"ACTIVATION\"}"));
+	assert_non_null(strstr(buf_str(&out), "\"parameters\":{\"extendedclaim\":\"STORED\"}"));
+	buf_release(&out);
+	oo_batch_release(&b);
+}
+
+static void truncate_drops_trailing_actions(void **state)
+{
+	(void)state;
+	struct oo_batch b = OO_BATCH_INIT;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(oo_batch_add(&b, OO_CREATE, "agentslog", json_integer(i),
+		                              json_pack("{s:i}", "n", i), NULL),
+		                 ERR_OK);
+	oo_batch_truncate(&b, 5);
+	assert_int_equal(b.n, 3);
+	oo_batch_truncate(&b, 1);
+	assert_int_equal(b.n, 1);
+	assert_int_equal(json_integer_value(b.items[0].resourceid), 0);
+	assert_int_equal(oo_batch_add(&b, OO_READ, "address", NULL, NULL, NULL), ERR_OK);
+	assert_int_equal(b.n, 2);
+	oo_batch_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +258,8 @@ int main(void)
 	    cmocka_unit_test(writes_are_detected),
 	    cmocka_unit_test(build_errors),
 	    cmocka_unit_test(each_build_uses_its_own_timestamp),
+	    cmocka_unit_test(own_claim_is_kept),
+	    cmocka_unit_test(truncate_drops_trailing_actions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,10 +38,12 @@ struct server {
 	size_t answer_len;
 	int delay_ms; /* before answering */
 	bool drop;    /* close after reading the request, without answering */
+	int drop_nth; /* close after reading the n-th request (from 1) without answering; 0: none */
 	/* the last request, guarded by lock */
 	pthread_mutex_t lock;
 	char headers[4096];
 	char body[4096];
+	size_t body_len; /* the whole body's length (body holds its start) */
 };
 
 static bool stopped(struct server *s)
@@ -112,11 +114,12 @@ static void serve_connection(struct server *s, int fd)
 		pthread_mutex_lock(&s->lock);
 		snprintf(s->headers, sizeof(s->headers), "%.*s", (int)hdr, buf);
 		snprintf(s->body, sizeof(s->body), "%.*s", (int)clen, buf + hdr);
+		s->body_len = clen;
 		pthread_mutex_unlock(&s->lock);
-		atomic_fetch_add(&s->requests, 1);
+		int nth = atomic_fetch_add(&s->requests, 1) + 1;
 		memmove(buf, buf + hdr + clen, len - hdr - clen);
 		len -= hdr + clen;
-		if (s->drop)
+		if (s->drop || nth == s->drop_nth)
 			return;
 		answer(s, fd);
 	}
@@ -245,7 +248,8 @@ static void keep_alive_headers_and_body(void **state)
 		long status = 0;
 		bool sent = false;
 		assert_int_equal(
-		    tp.post(tp.ctx, url, body, strlen(body), &out, &status, &sent, NULL), ERR_OK);
+		    tp.post(tp.ctx, url, body, strlen(body), 0, &out, &status, &sent, NULL),
+		    ERR_OK);
 		assert_int_equal(status, 200);
 		assert_true(sent);
 		assert_string_equal(buf_str(&out), "{\"ok\":true}");
@@ -280,7 +284,7 @@ static void oversized_answer_is_refused(void **state)
 	long status;
 	bool sent = false;
 	struct err e = ERR_INIT;
-	assert_int_equal(tp.post(tp.ctx, url, "{}", 2, &out, &status, &sent, &e), ERR_TOO_LARGE);
+	assert_int_equal(tp.post(tp.ctx, url, "{}", 2, 0, &out, &status, &sent, &e), ERR_TOO_LARGE);
 	assert_true(sent);
 	assert_true(out.len <= 10 * 1024);
 	assert_non_null(strstr(e.message, "exceeds"));
@@ -301,7 +305,7 @@ static void refused_connection_is_not_sent(void **state)
 	long status;
 	bool sent = true;
 	struct err e = ERR_INIT;
-	assert_int_equal(tp.post(tp.ctx, url, "{}", 2, &out, &status, &sent, &e), ERR_IO);
+	assert_int_equal(tp.post(tp.ctx, url, "{}", 2, 0, &out, &status, &sent, &e), ERR_IO);
 	assert_false(sent);
 	buf_release(&out);
 	tp.free(tp.ctx);
@@ -320,7 +324,7 @@ static void slow_answer_times_out_after_sending(void **state)
 	bool sent = false;
 	struct err e = ERR_INIT;
 	int64_t t0 = time_mono_ms();
-	assert_int_equal(tp.post(tp.ctx, url, "{}", 2, &out, &status, &sent, &e), ERR_TIMEOUT);
+	assert_int_equal(tp.post(tp.ctx, url, "{}", 2, 0, &out, &status, &sent, &e), ERR_TIMEOUT);
 	assert_true(time_mono_ms() - t0 < 2000);
 	assert_true(sent);
 	buf_release(&out);
@@ -338,10 +342,117 @@ static void dropped_connection_is_sent(void **state)
 	struct buf out = BUF_INIT(1024);
 	long status;
 	bool sent = false;
-	assert_int_equal(tp.post(tp.ctx, url, "{}", 2, &out, &status, &sent, NULL), ERR_IO);
+	assert_int_equal(tp.post(tp.ctx, url, "{}", 2, 0, &out, &status, &sent, NULL), ERR_IO);
 	assert_true(sent);
 	assert_int_equal(atomic_load(&s->requests), 1);
 	buf_release(&out);
+	tp.free(tp.ctx);
+}
+
+/* Two posts over one keep-alive connection; the server reads the second and
+ * closes the connection without answering (drop_nth = 2). rc, sent and the
+ * server's request count after the second post are returned. */
+static int post_twice(struct server *s, unsigned flags, bool *sent, struct err *e)
+{
+	s->drop_nth = 2;
+	server_start(s);
+	char url[128];
+	url_of(s, "http", url, sizeof(url));
+	struct oo_transport tp = curl_transport(2000, NULL, NULL);
+	int rc = 0;
+	for (int i = 0; i < 2; i++) {
+		struct buf out = BUF_INIT(1024);
+		long status = 0;
+		rc = tp.post(tp.ctx, url, "{\"n\":1}", 7, flags, &out, &status, sent, e);
+		if (i == 0) {
+			assert_int_equal(rc, ERR_OK);
+			assert_int_equal(status, 200);
+		}
+		buf_release(&out);
+	}
+	tp.free(tp.ctx);
+	return rc;
+}
+
+/* Positive control: curl itself re-sends a request when a reused connection
+ * dies before the answer (Curl_retry_request), so the server runs it twice. */
+static void read_is_resent_by_curl_on_a_dead_reused_connection(void **state)
+{
+	struct server *s = *state;
+	bool sent = false;
+	assert_int_equal(post_twice(s, 0, &sent, NULL), ERR_OK);
+	assert_int_equal(atomic_load(&s->requests), 3); /* the second post arrived twice */
+	assert_int_equal(atomic_load(&s->accepts), 2);
+}
+
+/* With OO_POST_ONCE the re-send is refused: the server sees the second post
+ * once, and the caller learns that it was sent without an answer. */
+static void write_is_not_resent_on_a_dead_reused_connection(void **state)
+{
+	struct server *s = *state;
+	bool sent = false;
+	struct err e = ERR_INIT;
+	assert_int_equal(post_twice(s, OO_POST_ONCE, &sent, &e), ERR_IO);
+	assert_true(sent);
+	assert_non_null(strstr(e.message, "not sent again"));
+	assert_int_equal(atomic_load(&s->requests), 2);
+}
+
+/* A write batch through the client on the same fault: uncertain, sent once. */
+static void client_write_on_a_dead_reused_connection_is_uncertain(void **state)
+{
+	struct server *s = *state;
+	s->answer =
+	    "{\"status\":{\"code\":200,\"errorcode\":0,\"message\":\"OK\"},\"response\":{"
+	    "\"results\":[{\"data\":{\"meta\":{\"cntabsolute\":null},\"records\":[{\"id\":7,"
+	    "\"type\":\"agentsLog\",\"elements\":[]}]},\"status\":{"
+	    "\"errorcode\":0,\"message\":\"OK\"}}]}}";
+	s->answer_len = strlen(s->answer);
+	s->drop_nth = 2;
+	server_start(s);
+	char url[128];
+	url_of(s, "http", url, sizeof(url));
+	struct oo_config cfg = {.url = url, .token = "tok", .secret = "sec", .timeout_ms = 5000};
+	struct oo_client *c;
+	assert_int_equal(oo_client_new(&cfg, &c, NULL), ERR_OK);
+	int expect[] = {ERR_OK, ERR_OO_UNCERTAIN, ERR_OK};
+	for (int i = 0; i < 3; i++) {
+		struct oo_batch b = OO_BATCH_INIT;
+		assert_int_equal(oo_batch_add(&b, OO_CREATE, "agentslog", NULL, NULL, NULL),
+		                 ERR_OK);
+		struct err e = ERR_INIT;
+		assert_int_equal(oo_call(c, &b, &e), expect[i]);
+		assert_int_equal(atomic_load(&s->requests), i + 1); /* each write arrived once */
+		oo_batch_release(&b);
+	}
+	oo_client_free(c);
+}
+
+/* A body larger than curl's upload buffer goes through the read callback intact. */
+static void large_write_body_arrives_whole(void **state)
+{
+	struct server *s = *state;
+	server_start(s);
+	char url[128];
+	url_of(s, "http", url, sizeof(url));
+	static char big[40000];
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	struct oo_transport tp = curl_transport(5000, NULL, NULL);
+	for (unsigned flags = 0; flags <= OO_POST_ONCE; flags++) {
+		struct buf out = BUF_INIT(1024);
+		long status = 0;
+		bool sent = false;
+		assert_int_equal(
+		    tp.post(tp.ctx, url, big, sizeof(big), flags, &out, &status, &sent, NULL),
+		    ERR_OK);
+		assert_int_equal(status, 200);
+		pthread_mutex_lock(&s->lock);
+		assert_int_equal(s->body_len, sizeof(big));
+		assert_memory_equal(s->body, big, sizeof(s->body) - 1);
+		pthread_mutex_unlock(&s->lock);
+		buf_release(&out);
+	}
 	tp.free(tp.ctx);
 }
 
@@ -368,7 +479,7 @@ static void abort_flag_stops_a_running_transfer(void **state)
 	pthread_t t;
 	pthread_create(&t, NULL, raise_later, &stop);
 	int64_t t0 = time_mono_ms();
-	assert_int_equal(tp.post(tp.ctx, url, "{}", 2, &out, &status, &sent, NULL),
+	assert_int_equal(tp.post(tp.ctx, url, "{}", 2, 0, &out, &status, &sent, NULL),
 	                 ERR_UNAVAILABLE);
 	assert_true(time_mono_ms() - t0 < 3000);
 	assert_true(sent);
@@ -391,7 +502,7 @@ static void tls_is_verified(void **state)
 		struct buf out = BUF_INIT(1024);
 		long status;
 		bool sent = true;
-		assert_int_not_equal(tp.post(tp.ctx, url, "{}", 2, &out, &status, &sent, NULL),
+		assert_int_not_equal(tp.post(tp.ctx, url, "{}", 2, 0, &out, &status, &sent, NULL),
 		                     ERR_OK);
 		assert_false(sent);
 		buf_release(&out);
@@ -458,6 +569,14 @@ int main(void)
 	                                    server_teardown),
 	    cmocka_unit_test_setup_teardown(tls_is_verified, server_setup, server_teardown),
 	    cmocka_unit_test(options_are_checked),
+	    cmocka_unit_test_setup_teardown(read_is_resent_by_curl_on_a_dead_reused_connection,
+	                                    server_setup, server_teardown),
+	    cmocka_unit_test_setup_teardown(write_is_not_resent_on_a_dead_reused_connection,
+	                                    server_setup, server_teardown),
+	    cmocka_unit_test_setup_teardown(client_write_on_a_dead_reused_connection_is_uncertain,
+	                                    server_setup, server_teardown),
+	    cmocka_unit_test_setup_teardown(large_write_body_arrives_whole, server_setup,
+	                                    server_teardown),
 	    cmocka_unit_test_setup_teardown(client_over_curl_end_to_end, server_setup,
 	                                    server_teardown),
 	};

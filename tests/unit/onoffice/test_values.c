@@ -242,6 +242,35 @@ static void strv_contains(void **state)
 	assert_null(s.v);
 }
 
+static void id_lists(void **state)
+{
+	(void)state;
+	struct oo_idv ids = OO_IDV_INIT;
+	const char *forms[] = {
+	    "[3,\"1\",\"x\",2.5,\"-4\"]", "\"|7||8|\"", "9", "\"10\"", "null", "{}"};
+	for (size_t i = 0; i < 6; i++) {
+		json_t *v = json_loads(forms[i], JSON_DECODE_ANY, NULL);
+		assert_int_equal(oo_value_ids(v, &ids), ERR_OK);
+		json_decref(v);
+	}
+	int64_t want[] = {3, 1, -4, 7, 8, 9, 10};
+	assert_int_equal(ids.n, 7);
+	for (size_t i = 0; i < 7; i++)
+		assert_int_equal(ids.v[i], want[i]);
+	assert_int_equal(oo_idv_add_unique(&ids, 8), ERR_OK);
+	assert_int_equal(ids.n, 7);
+	assert_int_equal(oo_idv_add_unique(&ids, 0), ERR_OK);
+	assert_int_equal(ids.n, 8);
+	assert_true(oo_idv_contains(&ids, 0));
+	assert_false(oo_idv_contains(&ids, 11));
+	oo_idv_sort(&ids);
+	assert_int_equal(ids.v[0], -4);
+	assert_int_equal(ids.v[7], 10);
+	oo_idv_release(&ids);
+	assert_int_equal(ids.n, 0);
+	assert_null(ids.v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +283,7 @@ int main(void)
 	    cmocka_unit_test(permitted_values_object_array_or_empty),
 	    cmocka_unit_test(truthy_values),
 	    cmocka_unit_test(strv_contains),
+	    cmocka_unit_test(id_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
