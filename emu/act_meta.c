@@ -9,16 +9,12 @@
 #include "address.h"
 #include "api.h"
 #include "config.h"
+#include "estate.h"
 #include "text.h"
 
 /* ---- select value maps ---- */
 
-static const char marketing_json[] =
-    "{\"kauf\":\"Kauf\",\"miete\":\"Miete\",\"pacht\":\"Pacht\",\"erbpacht\":\"Erbpacht\"}";
-static const char usage_json[] = "{\"wohnen\":\"Wohnen\",\"gewerbe\":\"Gewerbe\","
-                                 "\"anlage\":\"Anlage\",\"waz\":\"Wohnen auf Zeit\"}";
 static const char address_status_json[] = "{\"1\":\"Aktiv\",\"0\":\"Archiviert\"}";
-static const char estate_status_json[] = "{\"1\":\"Aktiv\",\"2\":\"Inaktiv\",\"0\":\"Archiviert\"}";
 
 static json_t *countries_map(void)
 {
@@ -74,40 +70,6 @@ static json_t *permitted(json_t *map, bool labels)
 }
 
 /* ---- get/fields ---- */
-
-struct estate_field {
-	const char *name, *type;
-	int length;
-	const char *values; /* "@kinds", "@types", "@countries", or a JSON map, or NULL */
-	const char *label;
-};
-
-static const struct estate_field estate_fields[] = {
-    {"objektart", "singleselect", 0, "@kinds", "Objektart"},
-    {"objekttyp", "singleselect", 0, "@types", "Objekttyp"},
-    {"nutzungsart", "singleselect", 0, usage_json, "Nutzungsart"},
-    {"vermarktungsart", "singleselect", 0, marketing_json, "Vermarktungsart"},
-    {"objekttitel", "varchar", 255, NULL, "Objekttitel"},
-    {"objektnr_extern", "varchar", 40, NULL, "ImmoNr"},
-    {"strasse", "varchar", 80, NULL, "Straße"},
-    {"hausnummer", "varchar", 20, NULL, "Hausnummer"},
-    {"plz", "varchar", 20, NULL, "PLZ"},
-    {"ort", "varchar", 80, NULL, "Ort"},
-    {"land", "singleselect", 0, "@countries", "Land"},
-    {"breitengrad", "float", 0, NULL, "Breitengrad"},
-    {"laengengrad", "float", 0, NULL, "Längengrad"},
-    {"kaufpreis", "float", 0, NULL, "Kaufpreis"},
-    {"kaltmiete", "float", 0, NULL, "Kaltmiete"},
-    {"wohnflaeche", "float", 0, NULL, "Wohnfläche"},
-    {"grundstuecksflaeche", "float", 0, NULL, "Grundstücksfläche"},
-    {"anzahl_zimmer", "float", 0, NULL, "Zimmer"},
-    {"anzahl_badezimmer", "float", 0, NULL, "Badezimmer"},
-    {"anzahl_stellplaetze", "integer", 0, NULL, "Anzahl Stellplätze"},
-    {"baujahr", "integer", 0, NULL, "Baujahr"},
-    {"status", "singleselect", 0, estate_status_json, "Status"},
-    {"verkauft", "boolean", 0, NULL, "Verkauft/Vermietet"},
-    {"reserviert", "boolean", 0, NULL, "Reserviert"},
-};
 
 struct fields_opts {
 	bool labels, deps;
@@ -174,8 +136,8 @@ static json_t *estate_module(const struct fields_opts *o)
 	json_t *el = json_object();
 	if (el && o->labels)
 		json_object_set_new(el, "label", json_string("Immobilien"));
-	for (size_t i = 0; el && i < sizeof(estate_fields) / sizeof(estate_fields[0]); i++) {
-		const struct estate_field *f = &estate_fields[i];
+	for (size_t i = 0; el && i < emu_efields_count; i++) {
+		const struct emu_efield *f = &emu_efields[i];
 		if (!wanted(o, f->name))
 			continue;
 		json_t *values = NULL, *deps = NULL;
@@ -260,13 +222,13 @@ static json_t *sc_values(json_t *cfg, enum emu_sc_values kind)
 {
 	switch (kind) {
 	case SC_MARKETING:
-		return json_loads(marketing_json, 0, NULL);
+		return json_loads(emu_marketing_json, 0, NULL);
 	case SC_ESTATE_KIND:
 		return estate_kinds_map(cfg);
 	case SC_ESTATE_TYPE:
 		return estate_types_map(cfg, false);
 	case SC_USAGE:
-		return json_loads(usage_json, 0, NULL);
+		return json_loads(emu_usage_json, 0, NULL);
 	case SC_COUNTRY:
 		return countries_map();
 	default:

@@ -2,6 +2,7 @@
 #include "address.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -75,18 +76,18 @@ static void bind_folded(struct db_stmt *st, int idx, const char *s)
 		db_bind_text(st, idx + 1, s);
 }
 
-/* "Sehr geehrter Herr Dr. Mustermann," and its kin, derived the way enterprise shows it. */
-static void letter_salutation(const struct emu_address_in *a, char *out, size_t cap)
+void emu_address_letter_salutation(const char *anrede, const char *titel, const char *name,
+                                   char *out, size_t cap)
 {
-	const char *an = a->anrede ? a->anrede : "";
-	const char *name = a->name ? a->name : "";
-	char titel[96] = "";
-	if (a->titel && *a->titel)
-		snprintf(titel, sizeof(titel), "%s ", a->titel);
+	const char *an = anrede ? anrede : "";
+	char t[96] = "";
+	name = name ? name : "";
+	if (titel && *titel)
+		snprintf(t, sizeof(t), "%s ", titel);
 	if (strcmp(an, "Herr") == 0)
-		snprintf(out, cap, "Sehr geehrter Herr %s%s,", titel, name);
+		snprintf(out, cap, "Sehr geehrter Herr %s%s,", t, name);
 	else if (strcmp(an, "Frau") == 0)
-		snprintf(out, cap, "Sehr geehrte Frau %s%s,", titel, name);
+		snprintf(out, cap, "Sehr geehrte Frau %s%s,", t, name);
 	else if (strcmp(an, "Familie") == 0 || strcmp(an, "Eheleute") == 0)
 		snprintf(out, cap, "Sehr geehrte %s %s,", an, name);
 	else
@@ -143,31 +144,101 @@ static int insert_multi(struct db_conn *c, int64_t id, const char *field, const 
 	return 0;
 }
 
+int emu_address_add_contact(struct db_conn *c, int64_t id, const struct emu_contact_in *ce,
+                            int64_t *entry_id, struct err *e)
+{
+	struct db_stmt *st;
+	bool row;
+	if (!entry_type_ok(ce->type) || !ce->value)
+		return err_set(e, ERR_INVALID_ARG, "contacts", "invalid contact entry");
+	/* Seed inserts millions of entries: RETURNING only when the id is wanted. */
+	int rc =
+	    db_prepare(c,
+	               entry_id ? "INSERT INTO address_contacts(address_id, type, kind, value, "
+	                          "value_f, is_default, comment) VALUES (?, ?, ?, ?, ?, ?, ?) "
+	                          "RETURNING id"
+	                        : "INSERT INTO address_contacts(address_id, type, kind, value, "
+	                          "value_f, is_default, comment) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	               &st, e);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, ce->type);
+	db_bind_text(st, 3, ce->kind ? ce->kind : "");
+	bind_folded(st, 4, ce->value);
+	db_bind_bool(st, 6, ce->is_default);
+	db_bind_text(st, 7, ce->comment);
+	if ((rc = db_step(st, &row, e)) || !entry_id)
+		return rc;
+	*entry_id = db_col_int(st, 0);
+	return db_step(st, &row, e);
+}
+
 static int insert_contacts(struct db_conn *c, int64_t id, const struct emu_address_in *a,
                            struct err *e)
 {
 	for (size_t i = 0; i < a->ncontacts; i++) {
-		const struct emu_contact_in *ce = &a->contacts[i];
-		struct db_stmt *st;
-		bool row;
-		if (!entry_type_ok(ce->type) || !ce->value)
-			return err_set(e, ERR_INVALID_ARG, "contacts", "invalid contact entry");
-		int rc = db_prepare(c,
-		                    "INSERT INTO address_contacts(address_id, type, kind, value, "
-		                    "value_f, is_default, comment) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		                    &st, e);
+		int rc = emu_address_add_contact(c, id, &a->contacts[i], NULL, e);
 		if (rc)
-			return rc;
-		db_bind_int(st, 1, id);
-		db_bind_text(st, 2, ce->type);
-		db_bind_text(st, 3, ce->kind ? ce->kind : "");
-		bind_folded(st, 4, ce->value);
-		db_bind_bool(st, 6, ce->is_default);
-		db_bind_text(st, 7, ce->comment);
-		if ((rc = db_step(st, &row, e)))
 			return rc;
 	}
 	return 0;
+}
+
+int emu_address_set_multi(struct db_conn *c, int64_t id, const char *field, const char *const *keys,
+                          size_t n, struct err *e)
+{
+	struct db_stmt *st;
+	bool row;
+	int rc = db_prepare(
+	    c, "DELETE FROM address_multiselects WHERE address_id = ? AND field = ?", &st, e);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, field);
+	if ((rc = db_step(st, &row, e)))
+		return rc;
+	return insert_multi(c, id, field, keys, n, e);
+}
+
+/* Sets the main-entry column col (and its fold) to the first default entry of types. */
+static int refresh_one(struct db_conn *c, int64_t id, const char *col, const char *types,
+                       struct err *e)
+{
+	struct db_stmt *st;
+	bool row;
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+	         "SELECT value FROM address_contacts WHERE address_id = ? AND is_default AND "
+	         "type IN (%s) ORDER BY id LIMIT 1",
+	         types);
+	int rc = db_prepare(c, sql, &st, e);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	if ((rc = db_step(st, &row, e)))
+		return rc;
+	char *value = row ? db_col_strdup(st, 0) : NULL;
+	if (row && !value)
+		return err_set(e, ERR_NOMEM, NULL, NULL);
+	snprintf(sql, sizeof(sql), "UPDATE addresses SET %s = ?, %s_f = ? WHERE id = ?", col, col);
+	if (!(rc = db_prepare(c, sql, &st, e))) {
+		bind_folded(st, 1, value);
+		db_bind_int(st, 3, id);
+		rc = db_step(st, &row, e);
+	}
+	free(value);
+	return rc;
+}
+
+int emu_address_refresh_main(struct db_conn *c, int64_t id, struct err *e)
+{
+	int rc = refresh_one(c, id, "email", "'email'", e);
+	if (!rc)
+		rc = refresh_one(c, id, "telefon1", "'phone', 'mobile'", e);
+	if (!rc)
+		rc = refresh_one(c, id, "telefax1", "'fax'", e);
+	return rc;
 }
 
 int emu_address_insert(struct db_conn *c, int64_t customer_id, const struct emu_address_in *a,
@@ -180,7 +251,7 @@ int emu_address_insert(struct db_conn *c, int64_t customer_id, const struct emu_
 	if (kdnr <= 0 && (rc = emu_address_next_kdnr(c, customer_id, &kdnr, e)))
 		return rc;
 	char brief[256], date[16];
-	letter_salutation(a, brief, sizeof(brief));
+	emu_address_letter_salutation(a->anrede, a->titel, a->name, brief, sizeof(brief));
 	if (a->eintragsdatum)
 		snprintf(date, sizeof(date), "%s", a->eintragsdatum);
 	else

@@ -1,8 +1,7 @@
 /*
  * address.h - the address store: the field catalogue a read understands, and
- * the one function that writes an address with its contact entries and
- * multiselect values (used by seed, by the fixture endpoint, and later by
- * create/modify in issue #4).
+ * the functions that write an address with its contact entries and
+ * multiselect values (used by seed, the fixture endpoint and create/modify).
  */
 #ifndef IMMO_EMU_ADDRESS_H
 #define IMMO_EMU_ADDRESS_H
@@ -88,6 +87,24 @@ struct emu_address_in {
  */
 int emu_address_insert(struct db_conn *c, int64_t customer_id, const struct emu_address_in *a,
                        int64_t *id, struct err *e);
+
+/* "Sehr geehrter Herr Dr. Mustermann," and its kin, derived from Anrede, Titel and Name
+ * the way enterprise shows Briefanrede (any may be NULL). */
+void emu_address_letter_salutation(const char *anrede, const char *titel, const char *name,
+                                   char *out, size_t cap);
+
+/* Adds one contact entry to address id (inside the caller's write transaction); its id in
+ * *entry_id (may be NULL). Does not touch Email/Telefon1/Telefax1: see refresh_main. */
+int emu_address_add_contact(struct db_conn *c, int64_t id, const struct emu_contact_in *ce,
+                            int64_t *entry_id, struct err *e);
+
+/* Replaces the values of multiselect field of address id by keys[0..n). */
+int emu_address_set_multi(struct db_conn *c, int64_t id, const char *field, const char *const *keys,
+                          size_t n, struct err *e);
+
+/* Sets Email, Telefon1 and Telefax1 of address id from its default entries (the oldest
+ * default of each class), after entries changed. */
+int emu_address_refresh_main(struct db_conn *c, int64_t id, struct err *e);
 
 /* The next free customer number (KdNr) of customer_id. */
 int emu_address_next_kdnr(struct db_conn *c, int64_t customer_id, int64_t *out, struct err *e);

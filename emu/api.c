@@ -13,9 +13,11 @@
 #include <strings.h>
 #include <time.h>
 
+#include "claim.h"
 #include "config.h"
 #include "core/crypto.h"
 #include "core/log.h"
+#include "core/time.h"
 #include "core/utf8.h"
 #include "state.h"
 
@@ -34,6 +36,17 @@ static const struct {
     {"get", "fields", emu_act_fields, NULL},
     {"get", "actionkindtypes", emu_act_actionkindtypes, NULL},
     {"get", "searchCriteriaFields", emu_act_search_criteria_fields, NULL},
+    {"create", "address", emu_act_create_address, NULL},
+    {"modify", "address", emu_act_modify_address, NULL},
+    {"create", "agentslog", emu_act_create_agentslog, NULL},
+    {"read", "agentslog", emu_act_read_agentslog, NULL},
+    {"create", "estate", emu_act_create_estate, NULL},
+    {"read", "estate", emu_act_read_estate, NULL},
+    {"create", "relation", emu_act_create_relation, NULL},
+    {"get", "idsfromrelation", emu_act_idsfromrelation, NULL},
+    {"create", "searchcriteria", emu_act_create_searchcriteria, NULL},
+    {"get", "searchcriterias", emu_act_searchcriterias, NULL},
+    {"do", "unlockProvider", emu_act_unlock_provider, NULL},
 };
 
 /* Resource types onOffice documents that the emulator does not answer (yet): error 199. */
@@ -131,6 +144,87 @@ bool emu_param_bool(json_t *params, const char *name)
 		return strcmp(json_string_value(v), "1") == 0 ||
 		       strcasecmp(json_string_value(v), "true") == 0;
 	return false;
+}
+
+bool emu_json_id(json_t *v, int64_t *out)
+{
+	return emu_json_int(v, out) && *out > 0;
+}
+
+bool emu_resourceid(const char *rid, int64_t *out)
+{
+	char *end;
+	if (!*rid || strspn(rid, "0123456789") != strlen(rid))
+		return false;
+	errno = 0;
+	long long id = strtoll(rid, &end, 10);
+	*out = id;
+	return !errno && !*end && id > 0;
+}
+
+void emu_action_now_text(const struct emu_action *a, char *out, size_t cap)
+{
+	if (!time_format_onoffice(a->now_ms, out, cap) && cap)
+		out[0] = '\0';
+}
+
+struct handler_tx {
+	db_tx_fn fn;
+	void *arg;
+	struct emu_answer *ans;
+};
+
+static int handler_tx_body(struct db_conn *c, void *arg, struct err *e)
+{
+	struct handler_tx *h = arg;
+	h->ans->errorcode = 0;
+	h->ans->message[0] = '\0';
+	return h->fn(c, h->arg, e);
+}
+
+static int run_tx(struct emu_action *a, struct emu_answer *ans, enum db_mode mode, db_tx_fn fn,
+                  void *arg)
+{
+	struct handler_tx h = {fn, arg, ans};
+	struct err e = ERR_INIT;
+	int rc = db_tx(a->emu->db, mode, handler_tx_body, &h, &e);
+	if (rc && ans->errorcode)
+		return ans->errorcode;
+	if (rc)
+		return emu_fail(ans, 1, "Unknown error occurred (%.200s)", e.message);
+	return 0;
+}
+
+int emu_write_tx(struct emu_action *a, struct emu_answer *ans, db_tx_fn fn, void *arg)
+{
+	return run_tx(a, ans, DB_WRITE, fn, arg);
+}
+
+int emu_read_tx(struct emu_action *a, struct emu_answer *ans, db_tx_fn fn, void *arg)
+{
+	return run_tx(a, ans, DB_READ, fn, arg);
+}
+
+int emu_check_mandatory(struct emu_action *a, const char *module, json_t *obj, bool creating,
+                        struct emu_answer *ans)
+{
+	json_t *cfg = emu_action_config(a);
+	if (!cfg)
+		return emu_fail(ans, 1, "out of memory");
+	size_t i;
+	json_t *name;
+	json_array_foreach(json_object_get(json_object_get(cfg, "mandatory_fields"), module), i,
+	                   name)
+	{
+		json_t *v = json_object_get(obj, json_string_value(name));
+		bool empty = !v || json_is_null(v) ||
+		             (json_is_string(v) && !json_string_length(v)) ||
+		             (json_is_array(v) && !json_array_size(v));
+		if (empty && (creating || v))
+			return emu_fail(ans, OO_MANDATORY, "Missing mandatory field \"%.80s\"",
+			                json_string_value(name));
+	}
+	return 0;
 }
 
 json_t *emu_record(json_t *id, const char *type, json_t *elements)
@@ -236,6 +330,37 @@ static int authenticate(json_t *act, struct emu_state *state, const struct emu_c
 	return ok ? 0 : emu_fail(ans, OO_HMAC, "The HMAC is invalid.");
 }
 
+/*
+ * The per-customer switch "claim required" (emu/README.md, "Marketplace"): every action
+ * except do/unlockProvider must carry the customer's current service claim as
+ * parameters.extendedclaim. Missing or empty → 193, a service claim this customer was
+ * issued before the current one → 201, anything else → 248.
+ */
+static int check_claim(struct emu_action *a, struct emu_answer *ans)
+{
+	if (!strcmp(a->verb, "do") && !strcmp(a->resourcetype, "unlockProvider"))
+		return 0;
+	json_t *cfg = emu_action_config(a);
+	if (!cfg)
+		return emu_fail(ans, 1, "out of memory");
+	if (!json_is_true(json_object_get(cfg, "claim_required")))
+		return 0;
+	json_t *claim = json_object_get(a->params, "extendedclaim");
+	if (!json_is_string(claim) || !json_string_length(claim))
+		return emu_fail(
+		    ans, OO_CLAIM_REQUIRED,
+		    "Parameter extendedclaim is required, but missing, empty or invalid");
+	enum emu_claim_state st;
+	struct err e = ERR_INIT;
+	if (emu_claim_check(a->emu->db, a->cust->id, json_string_value(claim), &st, &e))
+		return emu_fail(ans, 1, "Unknown error occurred (%.200s)", e.message);
+	if (st == EMU_CLAIM_OUTDATED)
+		return emu_fail(ans, OO_CLAIM_OUTDATED, "Parameter \"extendedclaim\" is outdated");
+	if (st == EMU_CLAIM_NO_MATCH)
+		return emu_fail(ans, OO_CLAIM_NO_MATCH, "No matching extendedclaim");
+	return 0;
+}
+
 static int dispatch(struct emu_action *a, struct emu_answer *ans)
 {
 	bool type_seen = false;
@@ -329,7 +454,7 @@ static json_t *process_action(struct request_ctx *rc, json_t *act, int *errorcod
 		if (!a.verb)
 			emu_fail(&ans, OO_NO_ACTIONID,
 			         "Missing configuration for actionId \"%.80s\"", actionid);
-		else
+		else if (!check_claim(&a, &ans))
 			dispatch(&a, &ans);
 	}
 	const char *verb = verb_of(actionid);

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "address_write.h"
 #include "core/utf8.h"
+#include "estate.h"
 
 #define URN_TYPE "urn:onoffice-de-ns:smart:2.5:dbAccess:dataType:"
 
@@ -62,6 +64,7 @@ static const char defaults_json[] =
     "\"grundstuecksflaeche\":true,\"anzahl_zimmer\":true,\"anzahl_badezimmer\":true,"
     "\"anzahl_stellplaetze\":true,\"Umkreis\":true},"
     "\"claim_required\":false,"
+    "\"mandatory_fields\":{\"address\":[],\"estate\":[]},"
     "\"pipe_multiselects\":[\"HerkunftKontakt\"]"
     "}";
 
@@ -91,6 +94,20 @@ const struct emu_sc_field emu_sc_fields[] = {
 };
 
 const size_t emu_sc_fields_count = sizeof(emu_sc_fields) / sizeof(emu_sc_fields[0]);
+
+const struct emu_sc_field *emu_sc_field_find(const char *id)
+{
+	for (size_t i = 0; i < emu_sc_fields_count; i++) {
+		if (strcmp(emu_sc_fields[i].id, id) == 0)
+			return &emu_sc_fields[i];
+	}
+	return NULL;
+}
+
+bool emu_sc_field_is_multi(const struct emu_sc_field *f)
+{
+	return strcmp(f->type, "multiselect") == 0;
+}
 
 json_t *emu_config_defaults(void)
 {
@@ -210,7 +227,7 @@ static int check_kinds(json_t *kinds, const char *path, bool unique_types, struc
 		json_t *fv;
 		json_object_foreach(v, f, fv)
 		{
-			if (strcmp(f, "label") && strcmp(f, "types"))
+			if (strcmp(f, "label") != 0 && strcmp(f, "types") != 0)
 				return bad(e, sub, f, "unknown key (label, types)");
 		}
 		if (!label_ok(json_object_get(v, "label")))
@@ -250,6 +267,41 @@ static bool sc_switch_known(const char *key)
 	return false;
 }
 
+/* {"address": [names], "estate": [names]}: fields create/address resp. create/estate must
+ * be given (plain fields or contact parameters of an address, estate data fields). */
+static int check_mandatory(json_t *val, struct err *e)
+{
+	const char *module;
+	json_t *list;
+	if (!json_is_object(val))
+		return bad(e, "mandatory_fields", NULL,
+		           "must be an object {address: [], estate: []}");
+	json_object_foreach(val, module, list)
+	{
+		bool address = !strcmp(module, "address");
+		size_t i;
+		json_t *v;
+		if (!address && strcmp(module, "estate") != 0)
+			return bad(e, "mandatory_fields", module,
+			           "unknown module (address, estate)");
+		if (!json_is_array(list))
+			return bad(e, "mandatory_fields", module,
+			           "must be an array of field names");
+		json_array_foreach(list, i, v)
+		{
+			const char *name = json_string_value(v);
+			bool known = false;
+			for (int k = 0; name && address && k < EMU_WFIELDS; k++)
+				known = known || !strcmp(emu_wfields[k].name, name);
+			known = known || (name && address && emu_contact_key_find(name)) ||
+			        (name && !address && emu_efield_find(name));
+			if (!known)
+				return bad(e, "mandatory_fields", module, "unknown field name");
+		}
+	}
+	return 0;
+}
+
 static int check_patch(json_t *patch, struct err *e)
 {
 	const char *key;
@@ -279,6 +331,8 @@ static int check_patch(json_t *patch, struct err *e)
 				if (!json_is_boolean(fv))
 					return bad(e, key, f, "must be true or false");
 			}
+		} else if (!strcmp(key, "mandatory_fields")) {
+			rc = check_mandatory(val, e);
 		} else if (!strcmp(key, "claim_required")) {
 			if (!json_is_boolean(val))
 				return bad(e, key, NULL, "must be true or false");

@@ -57,6 +57,12 @@ struct emu_sc_field {
 extern const struct emu_sc_field emu_sc_fields[];
 extern const size_t emu_sc_fields_count;
 
+/* The search criteria field with API key id, or NULL. */
+const struct emu_sc_field *emu_sc_field_find(const char *id);
+
+/* True for the multiselect search criteria fields (objekttyp, nutzungsart). */
+bool emu_sc_field_is_multi(const struct emu_sc_field *f);
+
 /* The multiselect fields of an address, whose read format pipe_multiselects may switch. */
 bool emu_config_is_multiselect(const char *field);
 

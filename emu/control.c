@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "claim.h"
 #include "config.h"
 #include "core/log.h"
 #include "core/time.h"
@@ -248,6 +249,31 @@ static void config_put(struct http_req *req, struct http_resp *resp, void *ctx)
 	json_decref(doc);
 }
 
+/* GET /_emu/customers/{webid}: the customer and its Marketplace state (claim.h). */
+static void customer_get(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	struct emu *emu = ctx;
+	if (!emu_control_allowed(req, resp))
+		return;
+	char web_id[32];
+	struct emu_customer c;
+	struct err e = ERR_INIT;
+	json_t *doc = NULL;
+	if (!http_capture(req, "webid", web_id, sizeof(web_id)) ||
+	    emu_customer_by_webid(emu->db, web_id, &c, &e)) {
+		http_reply_err(resp, ERR_NOT_FOUND, "webid", "no such customer");
+		return;
+	}
+	if (emu_claim_status(emu->db, c.id, &doc, &e)) {
+		http_reply_error(resp, &e);
+	} else {
+		json_object_set_new(doc, "customer_web_id", json_string(c.web_id));
+		json_object_set_new(doc, "name", json_string(c.name));
+		http_reply_json(resp, 200, doc);
+	}
+	emu_customer_release(&c);
+}
+
 /* ---- the route table ---- */
 
 #define API_BODY_MAX     (4 * 1024 * 1024)
@@ -262,6 +288,7 @@ const struct http_route emu_routes[] = {
     {{"PUT", "/_emu/faults"}, faults_put, 0},
     {{"GET", "/_emu/clock"}, clock_get, 0},
     {{"PUT", "/_emu/clock"}, clock_put, 0},
+    {{"GET", "/_emu/customers/{webid}"}, customer_get, 0},
     {{"GET", "/_emu/customers/{webid}/config"}, config_get, 0},
     {{"PUT", "/_emu/customers/{webid}/config"}, config_put, 0},
     {{"POST", "/_emu/customers/{webid}/addresses"}, emu_fixtures_post, FIXTURE_BODY_MAX},

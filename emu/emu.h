@@ -13,6 +13,12 @@
  * their configuration), state (clock offset, faults, counters), control and
  * fixtures (the /_emu/ endpoints), text (case folding, countries), seed,
  * seed_text and seed_data (deterministic test data), cmd_* (the commands).
+ * The write side (issue #4): address_write (checks and updates of address
+ * fields and contact entries, used by act_address_create/_modify), estate
+ * (the estate field catalogue), readq (data, sort and paging shared by
+ * read/agentslog and read/estate), claim (Marketplace state: parameter
+ * caches, claims, unlock), marketplace (signed links) and cmd_marketplace
+ * (activation-url, service-url).
  */
 #ifndef IMMO_EMU_EMU_H
 #define IMMO_EMU_EMU_H
@@ -29,8 +35,8 @@ struct emu_state;
 struct emu {
 	struct db *db;
 	struct emu_state *state;
-	/* The Marketplace provider secret (--provider-secret), or NULL. Kept for the
-	 * Marketplace issue; nothing uses it yet. */
+	/* The Marketplace provider secret (--provider-secret), or NULL. The API does not
+	 * need it (activation-url and service-url take their own); kept for symmetry. */
 	const char *provider_secret;
 };
 
@@ -55,5 +61,7 @@ int emu_open_db(const char *path, struct db **out);
 int emu_cmd_serve(int argc, char **argv);
 int emu_cmd_customer_add(int argc, char **argv);
 int emu_cmd_seed(int argc, char **argv);
+int emu_cmd_activation_url(int argc, char **argv);
+int emu_cmd_service_url(int argc, char **argv);
 
 #endif

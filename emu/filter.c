@@ -425,6 +425,12 @@ static int one_expression(const struct emu_afield *f, json_t *expr, struct sqlq 
 
 int emu_filter_sql(json_t *filter, struct sqlq *q, struct emu_answer *ans)
 {
+	return emu_filter_sql_with(filter, emu_afield_find, q, ans);
+}
+
+int emu_filter_sql_with(json_t *filter, emu_field_lookup find, struct sqlq *q,
+                        struct emu_answer *ans)
+{
 	if (!filter || json_is_null(filter))
 		return 0;
 	if (json_is_array(filter) && json_array_size(filter) == 0)
@@ -437,8 +443,9 @@ int emu_filter_sql(json_t *filter, struct sqlq *q, struct emu_answer *ans)
 	json_t *exprs;
 	json_object_foreach(filter, name, exprs)
 	{
-		const struct emu_afield *f = emu_afield_find(name);
-		if (!f || f->kind == AF_DEFAULT || f->kind == AF_IMAGE)
+		const struct emu_afield *f = find(name);
+		if (!f || f->kind == AF_DEFAULT || f->kind == AF_IMAGE ||
+		    (!f->cmp && f->kind != AF_MULTI && f->kind != AF_ENTRIES))
 			return emu_fail(ans, OO_UNKNOWN_FIELD, "Unknown field: %.80s", name);
 		if (!json_is_array(exprs))
 			return emu_fail(

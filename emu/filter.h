@@ -24,4 +24,15 @@
  */
 int emu_filter_sql(json_t *filter, struct sqlq *q, struct emu_answer *ans);
 
+/* Finds the field a filter names, or NULL (141). */
+typedef const struct emu_afield *(*emu_field_lookup)(const char *name);
+
+/*
+ * emu_filter_sql over another record type (agents log, estates): find names its fields,
+ * whose cmp expressions refer to that table. Only scalar kinds (not AF_MULTI, AF_ENTRIES)
+ * may be returned, and fields without cmp are refused as unknown (141).
+ */
+int emu_filter_sql_with(json_t *filter, emu_field_lookup find, struct sqlq *q,
+                        struct emu_answer *ans);
+
 #endif

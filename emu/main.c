@@ -15,6 +15,10 @@ static const struct cli_command commands[] = {
     {"customer add", "Create an onOffice customer and print its web id, token and secret",
      emu_cmd_customer_add},
     {"seed", "Add N realistic German addresses to a customer (deterministic)", emu_cmd_seed},
+    {"activation-url", "Print a signed Marketplace activation URL for a customer",
+     emu_cmd_activation_url},
+    {"service-url", "Print a signed Marketplace service URL with a fresh claim",
+     emu_cmd_service_url},
 };
 
 static const struct cli_program program = {

@@ -12,8 +12,13 @@
  * onOffice's Berlin local "Y-m-d H:i:s" text, as enterprise stores them, so
  * comparing and sorting them is text comparison (emu/README.md).
  *
- * Later migrations (issue #4) add agents-log entries, estates, relations and
- * search criteria next to these tables.
+ * Migration 3 (issue #4) adds what the write actions create: agents-log
+ * entries (one row per address, as enterprise keeps them), estates (the
+ * fields of a write as a JSON object of strings, with the columns a lookup
+ * needs indexed), estate-address relations, search criteria (a JSON object
+ * of the normalised criteria), and the Marketplace: parameter caches of
+ * activation links, issued claims, and when a customer was unlocked.
+ * Each table numbers its records from 1, as enterprise's modules do.
  */
 #include "emu.h"
 
@@ -71,9 +76,70 @@ static const char emu_v2_sqlite[] =
     " PRIMARY KEY (field, key_f, address_id)) WITHOUT ROWID;"
     "CREATE INDEX address_multiselects_address ON address_multiselects(address_id, field);";
 
+static const char emu_v3_sqlite[] =
+    "CREATE TABLE estates ("
+    " id INTEGER PRIMARY KEY,"
+    " customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+    " objektnr_extern TEXT,"
+    " status INTEGER NOT NULL DEFAULT 1,"
+    " data TEXT NOT NULL DEFAULT '{}',"
+    " erstellt_am TEXT NOT NULL,"
+    " geaendert_am TEXT NOT NULL);"
+    "CREATE INDEX estates_extern ON estates(customer_id, objektnr_extern);"
+    "CREATE TABLE agentslog ("
+    " id INTEGER PRIMARY KEY,"
+    " customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+    " address_id INTEGER,"
+    " estate_id INTEGER,"
+    " kind TEXT NOT NULL,"
+    " type TEXT NOT NULL DEFAULT '',"
+    " note TEXT NOT NULL DEFAULT '',"
+    " note_f TEXT NOT NULL DEFAULT '',"
+    " datum TEXT NOT NULL,"
+    " origin TEXT,"
+    " user_id INTEGER,"
+    " created TEXT NOT NULL);"
+    "CREATE INDEX agentslog_address ON agentslog(customer_id, address_id, datum);"
+    "CREATE INDEX agentslog_estate ON agentslog(customer_id, estate_id, datum);"
+    "CREATE TABLE relations ("
+    " id INTEGER PRIMARY KEY,"
+    " customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+    " type TEXT NOT NULL,"
+    " parent_id INTEGER NOT NULL,"
+    " child_id INTEGER NOT NULL,"
+    " created_ms INTEGER NOT NULL,"
+    " UNIQUE (customer_id, type, parent_id, child_id));"
+    "CREATE INDEX relations_child ON relations(customer_id, type, child_id);"
+    "CREATE TABLE searchcriteria ("
+    " id INTEGER PRIMARY KEY,"
+    " customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+    " address_id INTEGER NOT NULL,"
+    " data TEXT NOT NULL,"
+    " status INTEGER NOT NULL DEFAULT 1,"
+    " created TEXT NOT NULL,"
+    " edited TEXT NOT NULL);"
+    "CREATE INDEX searchcriteria_address ON searchcriteria(customer_id, address_id);"
+    "CREATE TABLE parameter_caches ("
+    " cache_id TEXT PRIMARY KEY,"
+    " customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+    " claim TEXT NOT NULL,"
+    " user_id TEXT NOT NULL,"
+    " created_ms INTEGER NOT NULL,"
+    " used_ms INTEGER);"
+    "CREATE TABLE claims ("
+    " id INTEGER PRIMARY KEY,"
+    " claim TEXT NOT NULL UNIQUE,"
+    " customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+    " kind TEXT NOT NULL CHECK (kind IN ('activation', 'service')),"
+    " created_ms INTEGER NOT NULL);"
+    "CREATE INDEX claims_customer ON claims(customer_id, kind, id);"
+    "ALTER TABLE customers ADD COLUMN unlocked_ms INTEGER;"
+    "ALTER TABLE customers ADD COLUMN unlock_count INTEGER NOT NULL DEFAULT 0;";
+
 const struct db_migration emu_migrations[] = {
     {1, "emu_meta", "CREATE TABLE emu_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);", NULL},
     {2, "customers_addresses", emu_v2_sqlite, NULL},
+    {3, "writes_marketplace", emu_v3_sqlite, NULL},
 };
 
 const size_t emu_migrations_count = sizeof(emu_migrations) / sizeof(emu_migrations[0]);

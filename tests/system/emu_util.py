@@ -20,6 +20,8 @@ URN = "urn:onoffice-de-ns:smart:2.5:smartml:action:"
 READ = URN + "read"
 GET = URN + "get"
 CREATE = URN + "create"
+MODIFY = URN + "modify"
+DO = URN + "do"
 
 
 def sign(token, secret, timestamp, resourcetype, actionid):
@@ -155,3 +157,80 @@ def ids_of(result):
 
 def status_of(result):
     return result["status"]["errorcode"]
+
+
+def action(verb, resourcetype, params, resourceid=""):
+    """An action as the docs write it (unsigned): verb is read, create, modify, get or do."""
+    return {"actionid": URN + verb, "resourceid": resourceid, "identifier": "",
+            "resourcetype": resourcetype, "parameters": params}
+
+
+def doc_action(text):
+    """An action copied verbatim from onoffice-api.md (JSON text), parsed."""
+    return json.loads(text)
+
+
+def elements(result, i=0):
+    """The elements of record i of a result."""
+    return records(result)[i]["elements"]
+
+
+def entry_values(el, prefix):
+    """The values of the contact-entry keys '<prefix>__<id>' (without __Comment) of read
+    elements, in key order."""
+    keys = [k for k in el if k.startswith(prefix + "__") and not k.endswith("__Comment")]
+    return [el[k] for k in sorted(keys, key=lambda k: int(k.split("__")[1]))]
+
+
+def php_urlencode(s):
+    """PHP urlencode (RFC 1738): [A-Za-z0-9._-] stay, space is '+', other bytes %XX."""
+    out = []
+    for b in s.encode():
+        c = chr(b)
+        if c.isascii() and (c.isalnum() or c in "._-"):
+            out.append(c)
+        elif c == " ":
+            out.append("+")
+        else:
+            out.append("%%%02X" % b)
+    return "".join(out)
+
+
+def php_urldecode(s):
+    """PHP urldecode: '+' is a space, %XX a byte (a stray '%' stays)."""
+    raw = bytearray()
+    i = 0
+    b = s.encode()
+    while i < len(b):
+        if b[i:i + 1] == b"+":
+            raw += b" "
+            i += 1
+        elif b[i:i + 1] == b"%" and i + 2 < len(b) and \
+                all(chr(x) in "0123456789abcdefABCDEF" for x in b[i + 1:i + 3]):
+            raw.append(int(b[i + 1:i + 3], 16))
+            i += 3
+        else:
+            raw += b[i:i + 1]
+            i += 1
+    return raw.decode("utf-8", errors="surrogateescape")
+
+
+def marketplace_check(url, secret):
+    """Verifies a Marketplace URL's signature the way onoffice-api.md §10.3 describes
+    (written here independently of emu/ and src/onoffice/): returns (ok, params)."""
+    scheme, rest = url.split("://", 1)
+    authority, _, path_query = rest.partition("/")
+    path, _, query = ("/" + path_query).partition("?")
+    host = authority.rsplit("@", 1)[-1]
+    host = host.split("]")[0] + "]" if host.startswith("[") else host.split(":")[0]
+    params = {}
+    for pair in query.split("&"):
+        if pair:
+            k, _, v = pair.partition("=")
+            params[php_urldecode(k)] = php_urldecode(v)
+    sig = params.pop("signature", None)
+    q = "&".join(php_urlencode(k) + "=" + php_urlencode(params[k])
+                 for k in sorted(params, key=lambda k: k.encode()))
+    msg = f"{scheme}://{host}{path}?{q}"
+    want = hmac.new(secret.encode(), msg.encode(), hashlib.sha256).hexdigest()
+    return sig is not None and hmac.compare_digest(want, sig), params

@@ -187,6 +187,7 @@ check(cfg["claim_required"] is True, "restart keeps the customer configuration")
 check(f["latency_ms"] == 5 and f["error_rate"] == 0.01, "restart keeps the faults")
 check(clk["offset_s"] == 7, "restart keeps the clock offset")
 faults()
+emu.ctl("PUT", f"/_emu/customers/{web}/config", {"claim_required": False})  # enforced (#4)
 res = emu.result(cust, read_address({"data": ["Name"], "listlimit": 10}), sign_ts=int(time.time()) + 7)
 check(status_of(res) == 0 and [r["elements"]["Name"] for r in res["data"]["records"]] ==
       ["Mustermann", "Morgen"], "restart keeps customers (token, secret) and addresses")

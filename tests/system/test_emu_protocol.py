@@ -184,8 +184,11 @@ for act, code, what in (
           "parameters": {}}, 25, "an unknown resourcetype"),
         ({"actionid": GET, "resourceid": "planets", "identifier": "", "resourcetype": "search",
           "parameters": {"input": "Max"}}, 24, "search with an unknown resourceid"),
-        ({"actionid": CREATE, "resourceid": "", "identifier": "", "resourcetype": "address",
-          "parameters": {"Name": "X"}}, 199, "a documented but not emulated action (create)")):
+        ({"actionid": CREATE, "resourceid": "", "identifier": "", "resourcetype": "calendar",
+          "parameters": {}}, 199, "a documented but not emulated action (create/calendar)"),
+        ({"actionid": URN + "delete", "resourceid": "5", "identifier": "",
+          "resourcetype": "searchcriteria", "parameters": {}}, 199,
+         "a documented but not emulated action (delete/searchcriteria)")):
     check(status_of(emu.result(a, act)) == code, f"{what} → {code}")
 
 # ---- several actions: order, identifiers, partial failure, 97 ----
