@@ -134,6 +134,18 @@ for name, cmd, args in cases:
     rc, doc = probe(emu, cred, cmd, *args)
     cls, code = err(doc)
     check(rc == 3 and cls == "final" and code, f"{name} → final with onOffice's code ({doc})")
+# Mandatory fields (254) and search-criteria fields the account has switched off.
+emu.ctl("PUT", f"/_emu/customers/{web}/config", {"mandatory_fields": {"address": ["Vorname"]}})
+rc, doc = probe(emu, cred, "create-address", "--json", json.dumps({"fields": {"Name": "Ohne"}}))
+check(rc == 3 and err(doc) == ("final", 254), f"missing mandatory field → final (254) ({doc})")
+emu.ctl("PUT", f"/_emu/customers/{web}/config", {"mandatory_fields": {"address": []}})
+st, cfg = emu.ctl("GET", f"/_emu/customers/{web}/config")
+fields_on = dict(cfg.get("search_fields", {})) if isinstance(cfg, dict) else {}
+fields_on["anzahl_zimmer"] = False
+emu.ctl("PUT", f"/_emu/customers/{web}/config", {"search_fields": fields_on})
+rc, doc = probe(emu, cred, "sc-create", "--address", str(aid), "--json",
+                json.dumps({"objektart": "haus", "anzahl_zimmer__von": 3}))
+check(rc == 3 and err(doc)[0] == "final", f"a switched-off search field → final ({doc})")
 after = probe(emu, cred, "read", "--data", "Name")[1].get("total")
 check(before == after, f"refused writes stored nothing ({before} → {after})")
 

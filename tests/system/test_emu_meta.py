@@ -99,7 +99,7 @@ check(ad["DSGVOStatus"]["permittedvalues"] == {"speicherungzugestimmt": "Speiche
 check(ad["Land"]["permittedvalues"]["DEU"] == "Deutschland", "Land: ISO-3 → German name")
 ot = es["objekttyp"]
 check(ot["dependencies"].get("einfamilienhaus") == "haus" and
-      ot["dependencies"].get("etagenwohnung") == "wohnung" and
+      ot["dependencies"].get("etage") == "wohnung" and
       ot["dependencies"].get("carport") == "parken", "objekttyp dependencies: type → kind")
 check(set(es["objektart"]["permittedvalues"]) >= {"haus", "wohnung", "grundstueck", "buero_praxen",
                                                    "einzelhandel", "hallen_lager_prod"},
