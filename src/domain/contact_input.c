@@ -62,10 +62,11 @@ int contact_input_parse(const char *body, size_t len, enum contact_input_mode mo
 			if (!col) {
 				/* key lives in doc: report before freeing it. */
 				err_set(e, ERR_INVALID_FIELD, key, "%s",
-				        strcmp(key, "email") == 0    ? "the e-mail cannot be cleared"
-				            : strcmp(key, "status") == 0 ? "the status cannot be cleared"
-				                                         : "unknown field, or a field that "
-				                                           "cannot be cleared");
+				        strcmp(key, "email") == 0 ? "the e-mail cannot be cleared"
+				        : strcmp(key, "status") == 0
+				            ? "the status cannot be cleared"
+				            : "unknown field, or a field that "
+				              "cannot be cleared");
 				json_decref(doc);
 				return ERR_INVALID_FIELD;
 			}
