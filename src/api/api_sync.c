@@ -1,14 +1,18 @@
 /*
- * Settings (R-S1), sync control and status (R-S2, R-S3), failed transfers (R-X3).
- * Calls that need onOffice (contact types, preview, initial sync) answer 409
- * not_linked while the company has no onOffice link; the link and the import
- * arrive with issue #6.
+ * Settings (R-S1), sync control and status (R-S2, R-S3, R-S4), the live onOffice reads
+ * of the settings page (contact types, preview: R-I3, R-X4) and failed transfers
+ * (R-X3). The onOffice work is the sync layer's (src/sync): handlers ask it and never
+ * write to onOffice. Without a sync engine (tests of this layer alone) calls that need
+ * onOffice answer 409 not_linked or 503.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "store/outbox.h"
 #include "store/settings.h"
+#include "sync/scope.h"
+#include "sync/sync.h"
 
 void api_settings_get(struct api_call *call)
 {
@@ -20,16 +24,65 @@ void api_settings_get(struct api_call *call)
 		api_reply(call, 200, out);
 }
 
+/*
+ * A live check of contact_types against the account's ArtDaten values (R-S1): unknown
+ * keys and Systembenutzer are refused naming the entry. When onOffice cannot be asked
+ * (not linked yet, unreachable, busy) the keys are stored unchecked: the import's
+ * filter simply matches nothing for a key onOffice does not know.
+ */
+static bool types_ok(struct api_call *call, json_t *patch)
+{
+	json_t *types = json_object_get(patch, "contact_types"), *known = NULL, *v;
+	struct err e = ERR_INIT;
+	size_t i;
+	if (!json_is_array(types) || !json_array_size(types))
+		return true;
+	json_array_foreach(types, i, v)
+	{
+		if (sync_is_system_user(json_string_value(v))) {
+			err_set(&e, ERR_INVALID_FIELD, NULL,
+			        "Systembenutzer cannot be chosen (R-I3)");
+			snprintf(e.field, sizeof(e.field), "contact_types[%zu]", i);
+			api_fail(call, &e);
+			return false;
+		}
+	}
+	if (!call->ctx->sync || sync_contact_types(call->ctx->sync, call->company_id, &known, &e))
+		return true;
+	bool ok = true;
+	json_array_foreach(types, i, v)
+	{
+		bool found = false;
+		size_t j;
+		json_t *k;
+		json_array_foreach(known, j, k) found =
+		    found || json_equal(json_object_get(k, "key"), v);
+		if (!found && json_is_string(v)) {
+			err_set(&e, ERR_INVALID_FIELD, NULL,
+			        "'%s' is not a contact type of this onOffice account",
+			        json_string_value(v));
+			snprintf(e.field, sizeof(e.field), "contact_types[%zu]", i);
+			api_fail(call, &e);
+			ok = false;
+			break;
+		}
+	}
+	json_decref(known);
+	return ok;
+}
+
 void api_settings_put(struct api_call *call)
 {
 	struct err e = ERR_INIT;
 	json_t *out, *patch = api_body_object(call);
 	if (!patch)
 		return;
-	if (settings_put_json(call->ctx->db, call->company_id, patch, &out, &e))
-		api_fail(call, &e);
-	else
-		api_reply(call, 200, out);
+	if (types_ok(call, patch)) {
+		if (settings_put_json(call->ctx->db, call->company_id, patch, &out, &e))
+			api_fail(call, &e);
+		else
+			api_reply(call, 200, out);
+	}
 	json_decref(patch);
 }
 
@@ -52,17 +105,38 @@ static void needs_onoffice(struct api_call *call)
 
 void api_onoffice_contact_types(struct api_call *call)
 {
-	needs_onoffice(call);
+	struct err e = ERR_INIT;
+	json_t *out;
+	if (!call->ctx->sync)
+		needs_onoffice(call);
+	else if (sync_contact_types(call->ctx->sync, call->company_id, &out, &e))
+		api_fail(call, &e);
+	else
+		api_reply(call, 200, out);
 }
 
 void api_sync_preview(struct api_call *call)
 {
-	needs_onoffice(call);
+	struct err e = ERR_INIT;
+	json_t *out;
+	if (!call->ctx->sync)
+		needs_onoffice(call);
+	else if (sync_preview(call->ctx->sync, call->company_id, &out, &e))
+		api_fail(call, &e);
+	else
+		api_reply(call, 200, out);
 }
 
+/* 202 {"state": "running"}: the scheduler runs the full import (R-S2, R-I1). */
 void api_sync_initial(struct api_call *call)
 {
-	needs_onoffice(call);
+	struct err e = ERR_INIT;
+	if (!call->ctx->sync)
+		needs_onoffice(call);
+	else if (sync_request_initial(call->ctx->sync, call->company_id, &e))
+		api_fail(call, &e);
+	else
+		api_reply(call, 202, json_pack("{s:s}", "state", "running"));
 }
 
 static void state_change(struct api_call *call,
@@ -79,6 +153,8 @@ static void state_change(struct api_call *call,
 void api_sync_start(struct api_call *call)
 {
 	state_change(call, syncstate_start);
+	if (call->ctx->sync)
+		sync_kick(call->ctx->sync);
 }
 
 void api_sync_stop(struct api_call *call)
@@ -109,19 +185,22 @@ void api_sync_status(struct api_call *call)
 	struct err e = ERR_INIT;
 	char state[16];
 	int64_t pending, failed;
+	json_t *import = NULL, *w;
 	if (syncstate_get(call->ctx->db, call->company_id, state, sizeof(state), &e) ||
 	    outbox_counts(call->ctx->db, call->company_id, &pending, &failed, &e)) {
 		api_fail(call, &e);
 		return;
 	}
-	/* The import figures come with issue #6; until then nothing has run. */
-	json_t *import =
-	    json_pack("{s:b,s:I,s:I,s:n,s:n,s:n}", "running", 0, "done", (json_int_t)0, "total",
-	              (json_int_t)0, "last_run_at", "next_run_at", "last_error");
+	w = warnings(state);
+	if (sync_status(call->ctx->db, call->company_id, &import, w, &e)) {
+		json_decref(w);
+		api_fail(call, &e);
+		return;
+	}
 	api_reply(call, 200,
 	          json_pack("{s:s,s:o,s:{s:I,s:I},s:o}", "state", state, "import", import, "queue",
 	                    "pending", (json_int_t)pending, "failed", (json_int_t)failed,
-	                    "warnings", warnings(state)));
+	                    "warnings", w));
 }
 
 void api_failures_list(struct api_call *call)

@@ -55,6 +55,7 @@ int app_masterkey_load(const char *command, const char *db_url, struct db *db, c
                        enum app_masterkey_mode mode, struct crypto_key *key);
 
 int cmd_company_link(int argc, char **argv);
+int cmd_sync_initial(int argc, char **argv);
 
 int cmd_serve(int argc, char **argv);
 int cmd_company_create(int argc, char **argv);

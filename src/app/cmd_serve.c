@@ -11,7 +11,9 @@
 #include "core/log.h"
 #include "core/opt.h"
 #include "store/db.h"
+#include "onoffice/client.h"
 #include "store/store.h"
+#include "sync/sync.h"
 #include "web/run.h"
 
 enum {
@@ -21,6 +23,7 @@ enum {
 	SERVE_THREADS,
 	SERVE_LOG_LEVEL,
 	SERVE_MASTER_KEY,
+	SERVE_ONOFFICE_URL,
 	SERVE__N
 };
 
@@ -50,6 +53,9 @@ static const struct opt_def serve_opts[SERVE__N] = {
                          "Least severe log level written: debug, info, warn, error",
                          .check = log_check_level},
     [SERVE_MASTER_KEY] = APP_OPT_MASTER_KEY,
+    [SERVE_ONOFFICE_URL] = {"onoffice-url", 0, OPT_URL, "URL", OO_URL_STABLE,
+                            "The onOffice API endpoint the imports and exports call "
+                            "(onoffice-emu: http://HOST:PORT/api/stable/api.php)"},
 };
 
 static const struct opt_cmd serve_cmd = {
@@ -65,6 +71,12 @@ static const struct opt_cmd serve_cmd = {
     .defs = serve_opts,
     .ndefs = SERVE__N,
 };
+
+/* web_run's before_stop: the scheduler ends (transfers aborted) before the server goes. */
+static void stop_sync(void *eng)
+{
+	sync_scheduler_stop(eng);
+}
 
 int cmd_serve(int argc, char **argv)
 {
@@ -101,6 +113,18 @@ int cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	struct api_ctx api = {.db = db, .keys = &key, .nkeys = 1};
+	struct sync_config scfg = {.db = db,
+	                           .keys = &key,
+	                           .nkeys = 1,
+	                           .onoffice_url = v[SERVE_ONOFFICE_URL].str,
+	                           .tag = "serve"};
+	if (sync_engine_new(&scfg, &api.sync, &e) || sync_scheduler_start(api.sync, &e)) {
+		fprintf(stderr, "%s serve: %s\n", APP_PROGRAM, e.message);
+		sync_engine_free(api.sync);
+		db_close(db);
+		crypto_cleanse(&key, sizeof(key));
+		goto out;
+	}
 	api_metrics_init(&api);
 	struct http_config cfg = {
 	    .listen = v[SERVE_LISTEN].str,
@@ -112,7 +136,8 @@ int cmd_serve(int argc, char **argv)
 	    .ready = api_ready,
 	    .on_stopping = api_stopping,
 	};
-	rc = web_run(APP_PROGRAM, &cfg, NULL, NULL);
+	rc = web_run(APP_PROGRAM, &cfg, stop_sync, api.sync);
+	sync_engine_free(api.sync);
 	db_close(db);
 	crypto_cleanse(&key, sizeof(key));
 out:

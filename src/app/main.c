@@ -19,6 +19,8 @@ static const struct cli_command commands[] = {
     {"company list", "List the companies", cmd_company_list},
     {"company delete", "Delete a company and all its data (R-T3)", cmd_company_delete},
     {"company link", "Link a company to onOffice (secret on stdin)", cmd_company_link},
+    {"sync initial", "Import a company's onOffice contacts now and wait (progress bar)",
+     cmd_sync_initial},
     {"company token create", "Create an API token (scope ingest or full)", cmd_token_create},
     {"company token list", "List a company's API tokens", cmd_token_list},
     {"company token revoke", "Revoke an API token", cmd_token_revoke},

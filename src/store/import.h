@@ -111,6 +111,10 @@ int import_finish(struct db *db, int64_t company_id, const char *owner,
  * oldest first. At most cap ids into ids, *n of them. */
 int import_due(struct db *db, int64_t now_ms, int64_t *ids, size_t cap, size_t *n, struct err *e);
 
+/* The import lag (R-X5): seconds since the least recent good pass among the running,
+ * actively linked companies; 0 when none has had one. */
+int import_lag(struct db *db, int64_t now_ms, double *lag_s, struct err *e);
+
 /* ---- committing a page ---- */
 
 struct import_phone {

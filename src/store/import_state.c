@@ -157,31 +157,20 @@ static int request_tx(struct db_conn *c, void *arg, struct err *e)
 		}
 		a->joined = true;
 	}
-	if ((rc = ensure_row(c, a->company_id, e)))
+	/* A new full import starts from the first address; a joined one keeps its progress
+	 * and only becomes due at once. */
+	static const char *const restart =
+	    "UPDATE import_state SET phase = 'initial', done = 0, total = 0, init_branch = 0, "
+	    "init_last_id = 0, init_mark = NULL, init_counted = 0, next_run_at = NULL, failures "
+	    "= 0, last_error = NULL, last_error_class = NULL WHERE company_id = ?";
+	static const char *const due_now =
+	    "UPDATE import_state SET next_run_at = NULL, failures = 0 WHERE company_id = ?";
+	if ((rc = ensure_row(c, a->company_id, e)) ||
+	    (rc = db_prepare(c, a->joined ? due_now : restart, &st, e)))
 		goto out;
-	if (!a->joined) {
-		if ((rc = db_prepare(
-		         c,
-		         "UPDATE import_state SET phase = 'initial', done = 0, total = 0, "
-		         "init_branch = 0, init_last_id = 0, init_mark = NULL, "
-		         "init_counted = 0, next_run_at = NULL, failures = 0, last_error "
-		         "= NULL, last_error_class = NULL WHERE company_id = ?",
-		         &st, e)))
-			goto out;
-		db_bind_int(st, 1, a->company_id);
-		if ((rc = db_step(st, &row, e)))
-			goto out;
-	} else if ((rc = db_prepare(c,
-	                            "UPDATE import_state SET next_run_at = NULL, failures = 0 "
-	                            "WHERE company_id = ?",
-	                            &st, e)) == 0) {
-		db_bind_int(st, 1, a->company_id);
-		if ((rc = db_step(st, &row, e)))
-			goto out;
-	} else {
-		goto out;
-	}
-	if ((rc =
+	db_bind_int(st, 1, a->company_id);
+	if ((rc = db_step(st, &row, e)) ||
+	    (rc =
 	         db_prepare(c, "UPDATE companies SET sync_state = 'running' WHERE id = ?", &st, e)))
 		goto out;
 	db_bind_int(st, 1, a->company_id);
@@ -272,25 +261,32 @@ static int finish_tx(struct db_conn *c, void *arg, struct err *e)
 	bool row;
 	int rc =
 	    db_prepare(c,
-	               "UPDATE import_state SET last_run_at = ?, next_run_at = ?, last_error = "
-	               "?, last_error_class = ?, failures = CASE WHEN ? THEN failures + 1 "
-	               "ELSE 0 END, lease_owner = CASE WHEN lease_owner = ? THEN NULL ELSE "
-	               "lease_owner END, lease_until = CASE WHEN lease_owner = ? THEN NULL "
-	               "ELSE lease_until END WHERE company_id = ?",
+	               "UPDATE import_state SET last_run_at = ?, next_run_at = CASE WHEN ? = 0 "
+	               "AND phase = 'initial' THEN NULL ELSE ? END, last_error = ?, "
+	               "last_error_class = ?, last_ok_at = CASE WHEN ? THEN last_ok_at ELSE ? "
+	               "END, failures = CASE WHEN ? THEN failures + 1 ELSE 0 END, lease_owner "
+	               "= CASE WHEN lease_owner = ? THEN NULL ELSE lease_owner END, "
+	               "lease_until = CASE WHEN lease_owner = ? THEN NULL ELSE lease_until "
+	               "END WHERE company_id = ?",
 	               &st, e);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, time_now_ms());
+	int64_t now = time_now_ms();
+	bool failed = a->f->error != NULL;
+	db_bind_int(st, 1, now);
+	db_bind_int(st, 2, failed); /* a full import requested meanwhile is due at once */
 	if (a->f->next_run_at)
-		db_bind_int(st, 2, a->f->next_run_at);
+		db_bind_int(st, 3, a->f->next_run_at);
 	else
-		db_bind_null(st, 2);
-	db_bind_text(st, 3, a->f->error);
-	db_bind_text(st, 4, a->f->error ? a->f->error_class : NULL);
-	db_bind_int(st, 5, a->f->error != NULL);
-	db_bind_text(st, 6, a->owner);
-	db_bind_text(st, 7, a->owner);
-	db_bind_int(st, 8, a->company_id);
+		db_bind_null(st, 3);
+	db_bind_text(st, 4, a->f->error);
+	db_bind_text(st, 5, failed ? a->f->error_class : NULL);
+	db_bind_int(st, 6, failed);
+	db_bind_int(st, 7, now);
+	db_bind_int(st, 8, failed);
+	db_bind_text(st, 9, a->owner);
+	db_bind_text(st, 10, a->owner);
+	db_bind_int(st, 11, a->company_id);
 	return db_step(st, &row, e);
 }
 
@@ -334,6 +330,37 @@ int import_due(struct db *db, int64_t now_ms, int64_t *ids, size_t cap, size_t *
 	struct due_arg a = {now_ms, ids, cap, 0};
 	int rc = db_tx(db, DB_READ, due_tx, &a, e);
 	*n = rc ? 0 : a.n;
+	return rc;
+}
+
+struct lag_arg {
+	int64_t now;
+	double lag_s;
+};
+
+static int lag_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct lag_arg *a = arg;
+	int64_t ms = 0;
+	a->lag_s = 0;
+	int rc =
+	    db_query_int(c,
+	                 "SELECT max(? - s.last_ok_at) FROM import_state s JOIN companies c ON "
+	                 "c.id = s.company_id JOIN onoffice_links l ON l.company_id = c.id "
+	                 "WHERE c.sync_state = 'running' AND l.state = 'active' AND "
+	                 "s.last_ok_at IS NOT NULL",
+	                 (const int64_t[]){a->now}, 1, &ms, e);
+	if (rc == ERR_NOT_FOUND)
+		return 0;
+	a->lag_s = ms > 0 ? (double)ms / 1000.0 : 0;
+	return rc;
+}
+
+int import_lag(struct db *db, int64_t now_ms, double *lag_s, struct err *e)
+{
+	struct lag_arg a = {now_ms, 0};
+	int rc = db_tx(db, DB_READ, lag_tx, &a, e);
+	*lag_s = rc ? 0 : a.lag_s;
 	return rc;
 }
 

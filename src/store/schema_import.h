@@ -17,6 +17,7 @@
  *  cursor                    periodic import: JSON {stream: Aenderung}; NULL before the
  *                            first full import completed
  *  last_run_at, next_run_at  UTC ms; next_run_at NULL = due now
+ *  last_ok_at                when a pass last went well (the import lag of /metrics)
  *  last_error, last_error_class, failures
  *                            the last pass's error (NULL after a good pass), its class
  *                            ('auth', 'onoffice', 'internal', 'stopped') and how many
@@ -41,6 +42,7 @@
 	" cursor TEXT,"                                                               \
 	" last_run_at INTEGER,"                                                       \
 	" next_run_at INTEGER,"                                                       \
+	" last_ok_at INTEGER,"                                                        \
 	" last_error TEXT,"                                                           \
 	" last_error_class TEXT,"                                                     \
 	" failures INTEGER NOT NULL DEFAULT 0);"

@@ -1,0 +1,268 @@
+/*
+ * engine.c - the sync engine: configuration, the scheduler thread, the link's
+ * credentials, the status block, and requests from the API.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/time.h"
+#include "store/link.h"
+#include "sync/sync_int.h"
+
+#define DUE_BATCH 16
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int sync_engine_new(const struct sync_config *cfg, struct sync_engine **out, struct err *e)
+{
+	struct sync_engine *eng = calloc(1, sizeof(*eng));
+	*out = NULL;
+	if (!eng)
+		return err_set(e, ERR_NOMEM, NULL, NULL);
+	eng->db = cfg->db;
+	eng->keys = cfg->keys;
+	eng->nkeys = cfg->nkeys;
+	eng->url = dup_or_null(cfg->onoffice_url);
+	eng->ca_file = dup_or_null(cfg->ca_file);
+	eng->overlap_s = cfg->overlap_s > 0 ? cfg->overlap_s : 120;
+	eng->slice_ms = cfg->slice_ms > 0 ? cfg->slice_ms : 30000;
+	eng->lease_ttl_ms = cfg->lease_ttl_ms > 0 ? cfg->lease_ttl_ms : 15000;
+	eng->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 60000;
+	eng->live_timeout_ms = cfg->live_timeout_ms > 0 ? cfg->live_timeout_ms : 8000;
+	eng->live_max = cfg->live_max > 0 ? cfg->live_max : 2;
+	eng->cache_ttl_s = cfg->cache_ttl_s > 0 ? cfg->cache_ttl_s : 300;
+	eng->source_new = cfg->source_new;
+	eng->source_arg = cfg->source_arg;
+	atomic_init(&eng->stop, false);
+	if (gethostname(eng->host, sizeof(eng->host) - 1) != 0 || !eng->host[0])
+		snprintf(eng->host, sizeof(eng->host), "localhost");
+	for (char *c = eng->host; *c; c++)
+		if (*c == ':')
+			*c = '_';
+	snprintf(eng->owner, sizeof(eng->owner), "%s:%ld:%s", eng->host, (long)getpid(),
+	         cfg->tag ? cfg->tag : "sync");
+	if ((cfg->onoffice_url && !eng->url) || (cfg->ca_file && !eng->ca_file) ||
+	    pthread_mutex_init(&eng->mu, NULL)) {
+		free(eng->url);
+		free(eng->ca_file);
+		free(eng);
+		return err_set(e, ERR_NOMEM, NULL, NULL);
+	}
+	pthread_cond_init(&eng->cv, NULL);
+	*out = eng;
+	return ERR_OK;
+}
+
+void sync_engine_free(struct sync_engine *eng)
+{
+	if (!eng)
+		return;
+	sync_scheduler_stop(eng);
+	for (size_t i = 0; i < SYNC_CACHE_SLOTS; i++)
+		json_decref(eng->cache[i].value);
+	pthread_cond_destroy(&eng->cv);
+	pthread_mutex_destroy(&eng->mu);
+	free(eng->url);
+	free(eng->ca_file);
+	free(eng);
+}
+
+atomic_bool *sync_abort_flag(struct sync_engine *eng)
+{
+	return &eng->stop;
+}
+
+void sync_error_text(const struct err *e, int rc, char *out, size_t cap)
+{
+	const char *msg = e && e->message[0] ? e->message : err_default_message(rc);
+	if (e && e->remote_code)
+		snprintf(out, cap, "%s (onOffice error %d)", msg, e->remote_code);
+	else
+		snprintf(out, cap, "%s", msg);
+}
+
+void sync_mark_revoked(struct sync_engine *eng, int64_t company_id, const struct err *cause)
+{
+	struct err e = ERR_INIT;
+	char reason[256];
+	sync_error_text(cause, ERR_OO_AUTH, reason, sizeof(reason));
+	if (link_mark_revoked(eng->db, company_id, reason, &e))
+		LOG(LOG_ERROR, "link.revoke_failed", LI("company", company_id),
+		    LS("error", e.message));
+	else
+		LOG(LOG_WARN, "link.revoked", LI("company", company_id), LS("reason", reason),
+		    LS("advice", "re-activate the provider in the onOffice Marketplace"));
+}
+
+static int default_source(void *arg, const struct sync_source_config *cfg,
+                          const struct link_creds *creds, struct sync_source **out, struct err *e)
+{
+	(void)arg;
+	return sync_source_onoffice(cfg, creds, out, e);
+}
+
+int sync_open_source(struct sync_engine *eng, int64_t company_id, bool live,
+                     struct sync_source **out, struct err *e)
+{
+	struct link_creds creds;
+	memset(&creds, 0, sizeof(creds));
+	*out = NULL;
+	int rc = link_get(eng->db, eng->keys, eng->nkeys, company_id, &creds, e);
+	if (rc)
+		return rc;
+	if (strcmp(creds.state, "active") != 0) {
+		rc = err_set(e, ERR_OO_AUTH, NULL, "%s",
+		             creds.revoked_reason[0] ? creds.revoked_reason
+		                                     : "the link was revoked (Zugriff entzogen)");
+		link_creds_release(&creds);
+		return rc;
+	}
+	struct sync_source_config sc = {
+	    .url = eng->url,
+	    .ca_file = eng->ca_file,
+	    .connect_timeout_ms = live ? 3000 : 10000,
+	    .timeout_ms = live ? eng->live_timeout_ms : eng->timeout_ms,
+	    .max_attempts = live ? 1 : 4,
+	    .abort_flag = &eng->stop,
+	};
+	rc = (eng->source_new ? eng->source_new : default_source)(eng->source_arg, &sc, &creds, out,
+	                                                          e);
+	link_creds_release(&creds);
+	return rc;
+}
+
+/* ---- the scheduler ---- */
+
+static void *scheduler(void *arg)
+{
+	struct sync_engine *eng = arg;
+	log_set_context("job", "scheduler");
+	LOG(LOG_INFO, "scheduler.start", LS("owner", eng->owner));
+	while (!atomic_load(&eng->stop)) {
+		int64_t ids[DUE_BATCH];
+		size_t n = 0;
+		bool again = false;
+		struct err e = ERR_INIT;
+		if (import_due(eng->db, time_now_ms(), ids, DUE_BATCH, &n, &e))
+			LOG(LOG_ERROR, "scheduler.due_failed", LS("error", e.message));
+		for (size_t i = 0; i < n && !atomic_load(&eng->stop); i++) {
+			struct sync_pass_result r;
+			err_clear(&e);
+			int rc = sync_pass(eng, ids[i], time_mono_ms() + eng->slice_ms, &r, &e);
+			if (!rc && r.more)
+				again = true;
+		}
+		pthread_mutex_lock(&eng->mu);
+		if (!again && !eng->kicked && !atomic_load(&eng->stop)) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1;
+			pthread_cond_timedwait(&eng->cv, &eng->mu, &ts);
+		}
+		eng->kicked = false;
+		pthread_mutex_unlock(&eng->mu);
+	}
+	LOG0(LOG_INFO, "scheduler.stop");
+	log_clear_context();
+	return NULL;
+}
+
+/* /metrics: the import lag (R-X5), read from the database at scrape time. */
+static double import_lag_fn(void *db)
+{
+	double lag = 0;
+	import_lag(db, time_now_ms(), &lag, NULL);
+	return lag;
+}
+
+int sync_scheduler_start(struct sync_engine *eng, struct err *e)
+{
+	metrics_gauge_fn(
+	    metrics_default(), "immosync_import_lag_seconds",
+	    "Seconds since the least recent successful import pass of a running company", NULL,
+	    import_lag_fn, eng->db);
+	pthread_mutex_lock(&eng->mu);
+	int rc = eng->thread_running ? 0 : pthread_create(&eng->thread, NULL, scheduler, eng);
+	if (!rc)
+		eng->thread_running = true;
+	pthread_mutex_unlock(&eng->mu);
+	return rc ? err_set(e, ERR_INTERNAL, NULL, "cannot start the scheduler: %s", strerror(rc))
+	          : ERR_OK;
+}
+
+void sync_scheduler_stop(struct sync_engine *eng)
+{
+	pthread_mutex_lock(&eng->mu);
+	atomic_store(&eng->stop, true);
+	bool join = eng->thread_running;
+	eng->thread_running = false;
+	pthread_cond_broadcast(&eng->cv);
+	pthread_mutex_unlock(&eng->mu);
+	if (join)
+		pthread_join(eng->thread, NULL);
+}
+
+void sync_kick(struct sync_engine *eng)
+{
+	pthread_mutex_lock(&eng->mu);
+	eng->kicked = true;
+	pthread_cond_broadcast(&eng->cv);
+	pthread_mutex_unlock(&eng->mu);
+}
+
+/* ---- the API ---- */
+
+int sync_request_initial(struct sync_engine *eng, int64_t company_id, struct err *e)
+{
+	int rc = import_request_initial(eng->db, company_id, false, NULL, e);
+	if (!rc) {
+		LOG(LOG_INFO, "import.requested", LI("company", company_id));
+		sync_kick(eng);
+	}
+	return rc;
+}
+
+static json_t *time_or_null(int64_t ms)
+{
+	char t[TIME_RFC3339_MAX];
+	return ms && time_format_rfc3339(ms, t, sizeof(t)) ? json_string(t) : json_null();
+}
+
+int sync_status(struct db *db, int64_t company_id, json_t **import, json_t *warnings, struct err *e)
+{
+	struct import_state st;
+	*import = NULL;
+	int rc = import_state_get(db, company_id, &st, e);
+	if (rc)
+		return rc;
+	bool revoked = strcmp(st.link_state, "revoked") == 0;
+	bool running = import_state_running(&st) && !revoked;
+	int64_t next = 0;
+	if (strcmp(st.sync_state, "running") == 0 && !revoked)
+		next = st.next_run_at ? st.next_run_at : st.now;
+	json_t *o =
+	    json_pack("{s:b,s:I,s:I,s:o,s:o,s:o}", "running", running, "done", (json_int_t)st.done,
+	              "total", (json_int_t)st.total, "last_run_at", time_or_null(st.last_run_at),
+	              "next_run_at", time_or_null(next), "last_error",
+	              st.last_error[0] ? json_string(st.last_error) : json_null());
+	if (o && revoked)
+		json_array_append_new(warnings, json_string(SYNC_REVOKED_WARNING));
+	else if (o && st.last_error[0] && strcmp(st.last_error_class, "onoffice") == 0)
+		json_array_append_new(
+		    warnings, json_string("Der letzte Import aus onOffice ist fehlgeschlagen; "
+		                          "er wird automatisch wiederholt."));
+	import_state_release(&st);
+	if (!o)
+		return err_set(e, ERR_NOMEM, NULL, NULL);
+	*import = o;
+	return ERR_OK;
+}

@@ -1,0 +1,49 @@
+/* sync_int.h - the engine's insides, shared by engine.c, import.c and live.c. */
+#ifndef IMMO_SYNC_SYNC_INT_H
+#define IMMO_SYNC_SYNC_INT_H
+
+#include <pthread.h>
+
+#include "sync/sync.h"
+
+#define SYNC_CACHE_SLOTS 32
+
+struct sync_cache_slot {
+	int64_t company_id;
+	char key[80]; /* "types" or "preview:<scope hash>" */
+	json_t *value;
+	int64_t at_ms; /* monotonic */
+};
+
+struct sync_engine {
+	struct db *db;
+	const struct crypto_key *keys;
+	size_t nkeys;
+	char *url, *ca_file;
+	char owner[IMPORT_OWNER_MAX];
+	char host[64];
+	int overlap_s, slice_ms, lease_ttl_ms, live_max, cache_ttl_s;
+	long timeout_ms, live_timeout_ms;
+	sync_source_fn source_new;
+	void *source_arg;
+	atomic_bool stop;
+
+	pthread_mutex_t mu; /* kicked, live_inflight, cache */
+	pthread_cond_t cv;
+	bool kicked, thread_running;
+	pthread_t thread;
+	int live_inflight;
+	struct sync_cache_slot cache[SYNC_CACHE_SLOTS];
+};
+
+/* Opens a source for the company's link (import or live timeouts). ERR_NOT_LINKED. */
+int sync_open_source(struct sync_engine *eng, int64_t company_id, bool live,
+                     struct sync_source **out, struct err *e);
+
+/* R-S4 after onOffice refused the credentials; e holds onOffice's message. */
+void sync_mark_revoked(struct sync_engine *eng, int64_t company_id, const struct err *cause);
+
+/* Text of an error for last_error and logs. */
+void sync_error_text(const struct err *e, int rc, char *out, size_t cap);
+
+#endif
