@@ -9,3 +9,4 @@ secs=${BENCH_SECONDS:-5}
 "$top/bench/http.sh" "$build" "$secs"
 "$top/bench/ingest.sh" "$build" "$secs"
 python3 "$top/bench/read.py" "$build" "${BENCH_READ_COUNT:-100000}"
+python3 "$top/bench/import.py" "$build" "${BENCH_IMPORT_COUNT:-100000}"
