@@ -63,20 +63,8 @@ int oo_estate_create(struct oo_client *c, const json_t *data, int64_t *id, struc
 int oo_estate_read(struct oo_client *c, const struct oo_address_query *q, json_t **records,
                    int64_t *total, struct err *e)
 {
-	struct oo_batch b = OO_BATCH_INIT;
 	json_t *p;
 	*records = NULL;
 	int rc = oo_address_params(q, &p, e);
-	if (rc || (rc = oo_batch_add(&b, OO_READ, "estate", NULL, p, e)) ||
-	    (rc = oo_call(c, &b, e)))
-		goto out_release;
-	const struct oo_result *r = &b.items[0].result;
-	*records = r->records ? json_incref(r->records) : json_array();
-	if (total)
-		*total = r->cntabsolute;
-	if (!*records)
-		rc = err_set(e, ERR_NOMEM, NULL, NULL);
-out_release:
-	oo_batch_release(&b);
-	return rc;
+	return rc ? rc : oo_read_page(c, "estate", p, records, total, e);
 }

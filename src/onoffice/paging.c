@@ -69,3 +69,22 @@ int oo_list_pages(struct oo_client *c, enum oo_action action, const char *resour
 	oo_batch_release(&b);
 	return rc;
 }
+
+int oo_read_page(struct oo_client *c, const char *resourcetype, json_t *parameters,
+                 json_t **records, int64_t *total, struct err *e)
+{
+	struct oo_batch b = OO_BATCH_INIT;
+	*records = NULL;
+	int rc = oo_batch_add(&b, OO_READ, resourcetype, NULL, parameters, e);
+	if (rc || (rc = oo_call(c, &b, e)))
+		goto out_release;
+	const struct oo_result *r = &b.items[0].result;
+	*records = r->records ? json_incref(r->records) : json_array();
+	if (total)
+		*total = r->cntabsolute;
+	if (!*records)
+		rc = err_set(e, ERR_NOMEM, NULL, NULL);
+out_release:
+	oo_batch_release(&b);
+	return rc;
+}

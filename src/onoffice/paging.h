@@ -28,6 +28,14 @@
 typedef int (*oo_page_fn)(void *arg, json_t *records, int64_t offset, int64_t total, struct err *e);
 
 /*
+ * One page of a list read: sends read/<resourcetype> with parameters (a reference the
+ * call takes over, also on failure) and gives the records (a new reference, [] when none)
+ * and cntabsolute (-1 when null; total may be NULL). Returns 0 or the call's class.
+ */
+int oo_read_page(struct oo_client *c, const char *resourcetype, json_t *parameters,
+                 json_t **records, int64_t *total, struct err *e);
+
+/*
  * Reads all pages of `read` on resourcetype (resourceid "") with the given
  * parameters (borrowed and not modified; listlimit 1-500 is kept, anything else
  * becomes 500; a listoffset in them is the first offset). *total (may be NULL)
