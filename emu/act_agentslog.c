@@ -358,32 +358,16 @@ static json_t *log_elements(const struct log_read *r, struct db_stmt *st)
 	return el;
 }
 
+static json_t *log_elements_cb(void *arg, struct db_stmt *st)
+{
+	return log_elements(arg, st);
+}
+
 static int log_read_tx(struct db_conn *c, void *arg, struct err *e)
 {
 	struct log_read *r = arg;
-	struct db_stmt *st;
-	bool row;
-	json_array_clear(r->records);
-	int rc = db_prepare(c, sqlq_sql(&r->count_q), &st, e);
-	if (rc)
-		return rc;
-	sqlq_bind(&r->count_q, st);
-	if ((rc = db_step(st, &row, e)))
-		return rc;
-	r->count = row ? db_col_int(st, 0) : 0;
-	if (r->rq.limit == 0 || r->rq.offset >= r->count)
-		return 0;
-	if ((rc = db_prepare(c, sqlq_sql(&r->page_q), &st, e)))
-		return rc;
-	sqlq_bind(&r->page_q, st);
-	while (!(rc = db_step(st, &row, e)) && row) {
-		int64_t id = db_col_int(st, C_ID);
-		json_t *rec =
-		    emu_record(json_integer((json_int_t)id), "agentslog", log_elements(r, st));
-		if (!rec || json_array_append_new(r->records, rec))
-			return err_set(e, ERR_NOMEM, NULL, NULL);
-	}
-	return rc;
+	return emu_readq_run(c, &r->rq, &r->count_q, &r->page_q, "agentslog", C_ID, log_elements_cb,
+	                     r, &r->count, r->records, e);
 }
 
 /* The WHERE clause both queries share. */

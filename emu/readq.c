@@ -164,3 +164,32 @@ int emu_readq_ids(json_t *params, const char *name, const char *expr, bool empty
 	sqlq_add(q, ")");
 	return 0;
 }
+
+int emu_readq_run(struct db_conn *c, const struct emu_readq *rq, struct sqlq *count_q,
+                  struct sqlq *page_q, const char *type, int id_col,
+                  json_t *(*elements)(void *arg, struct db_stmt *st), void *arg, int64_t *count,
+                  json_t *records, struct err *e)
+{
+	struct db_stmt *st;
+	bool row;
+	json_array_clear(records);
+	int rc = db_prepare(c, sqlq_sql(count_q), &st, e);
+	if (rc)
+		return rc;
+	sqlq_bind(count_q, st);
+	if ((rc = db_step(st, &row, e)))
+		return rc;
+	*count = row ? db_col_int(st, 0) : 0;
+	if (rq->limit == 0 || rq->offset >= *count)
+		return 0;
+	if ((rc = db_prepare(c, sqlq_sql(page_q), &st, e)))
+		return rc;
+	sqlq_bind(page_q, st);
+	while (!(rc = db_step(st, &row, e)) && row) {
+		int64_t id = db_col_int(st, id_col);
+		json_t *rec = emu_record(json_integer((json_int_t)id), type, elements(arg, st));
+		if (!rec || json_array_append_new(records, rec))
+			return err_set(e, ERR_NOMEM, NULL, NULL);
+	}
+	return rc;
+}

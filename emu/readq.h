@@ -55,4 +55,15 @@ void emu_readq_limit_sql(const struct emu_readq *r, struct sqlq *q);
 int emu_readq_ids(json_t *params, const char *name, const char *expr, bool empty_all,
                   struct sqlq *q, struct emu_answer *ans);
 
+/*
+ * The body of a list read's transaction: counts with count_q into *count, then (unless
+ * the limit is 0 or the offset lies past the end) appends one record of the given type
+ * per row of page_q to records, its id in column id_col and its elements made by
+ * elements(arg, st). Re-runnable: records is cleared first. Returns 0 or an error code.
+ */
+int emu_readq_run(struct db_conn *c, const struct emu_readq *rq, struct sqlq *count_q,
+                  struct sqlq *page_q, const char *type, int id_col,
+                  json_t *(*elements)(void *arg, struct db_stmt *st), void *arg, int64_t *count,
+                  json_t *records, struct err *e);
+
 #endif
