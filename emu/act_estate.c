@@ -423,20 +423,8 @@ int emu_act_read_estate(struct emu_action *a, struct emu_answer *ans)
 		goto out;
 	emu_readq_order_sql(&r.rq, "e.id", "e.id", &r.page_q);
 	emu_readq_limit_sql(&r.rq, &r.page_q);
-	if (sqlq_failed(&r.count_q) || sqlq_failed(&r.page_q)) {
-		rc = emu_fail(ans, OO_BAD_FILTER, "the request is too large");
-		goto out;
-	}
-	if (!(r.records = json_array())) {
-		rc = emu_fail(ans, 1, "out of memory");
-		goto out;
-	}
-	if ((rc = emu_read_tx(a, ans, estate_read_tx, &r)))
-		goto out;
-	ans->records = r.records;
-	r.records = NULL;
-	ans->has_cnt = true;
-	ans->cnt = r.count;
+	rc = emu_readq_answer(a, ans, &r.count_q, &r.page_q, estate_read_tx, &r, &r.records,
+	                      &r.count);
 out:
 	json_decref(r.records);
 	sqlq_release(&r.count_q);

@@ -193,3 +193,21 @@ int emu_readq_run(struct db_conn *c, const struct emu_readq *rq, struct sqlq *co
 	}
 	return rc;
 }
+
+int emu_readq_answer(struct emu_action *a, struct emu_answer *ans, struct sqlq *count_q,
+                     struct sqlq *page_q, db_tx_fn tx, void *arg, json_t **records,
+                     const int64_t *count)
+{
+	if (sqlq_failed(count_q) || sqlq_failed(page_q))
+		return emu_fail(ans, OO_BAD_FILTER, "the request is too large");
+	if (!(*records = json_array()))
+		return emu_fail(ans, 1, "out of memory");
+	int rc = emu_read_tx(a, ans, tx, arg);
+	if (rc)
+		return rc;
+	ans->records = *records;
+	*records = NULL;
+	ans->has_cnt = true;
+	ans->cnt = *count;
+	return 0;
+}

@@ -66,4 +66,13 @@ int emu_readq_run(struct db_conn *c, const struct emu_readq *rq, struct sqlq *co
                   json_t *(*elements)(void *arg, struct db_stmt *st), void *arg, int64_t *count,
                   json_t *records, struct err *e);
 
+/*
+ * The end of a list read: refuses queries that grew too large, runs tx (which fills
+ * *records and *count, e.g. through emu_readq_run) and hands records and count to ans.
+ * *records is NULL afterwards on success; the caller releases it on failure.
+ */
+int emu_readq_answer(struct emu_action *a, struct emu_answer *ans, struct sqlq *count_q,
+                     struct sqlq *page_q, db_tx_fn tx, void *arg, json_t **records,
+                     const int64_t *count);
+
 #endif
