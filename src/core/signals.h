@@ -5,6 +5,9 @@
  * SIGINT and SIGHUP in the calling thread, so every thread created later
  * inherits the mask and no handler ever runs on a random thread, and it
  * ignores SIGPIPE (a client closing its socket must not kill the server).
+ * A crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) writes one line
+ * "event=process.crash signal=…" and the stack to stderr, then takes the
+ * default action (core dump); sanitizer builds leave these to the sanitizer.
  * The main thread then waits in sig_wait_stop(), which returns the first
  * SIGTERM or SIGINT; SIGHUP is reported through the callback (log reopen,
  * reload) and waiting continues.

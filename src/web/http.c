@@ -33,6 +33,7 @@ struct http_server {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	struct metric *m_in_flight;
+	MHD_socket quiesced_fd; /* the listening socket after http_drain, closed by http_stop */
 };
 
 static int64_t mono_ms(void)
@@ -533,6 +534,16 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 	LOG(LOG_WARN, "http.mhd", LS("message", msg));
 }
 
+/* libmicrohttpd's fatal errors: logged as one line (the default prints to stderr
+ * unstructured), then the process aborts as MHD requires. */
+static void mhd_panic(void *cls, const char *file, unsigned int line, const char *reason)
+{
+	(void)cls;
+	LOG(LOG_ERROR, "http.mhd_panic", LS("file", file ? file : ""), LI("line", line),
+	    LS("reason", reason ? reason : ""));
+	abort();
+}
+
 /* Resolves host:port (numeric or a name such as localhost) into a socket address. */
 static int resolve(const char *listen, struct sockaddr_storage *ss, bool *v6, struct err *e)
 {
@@ -564,6 +575,8 @@ int http_start(const struct http_config *cfg, struct http_server **out, struct e
 	if (!s)
 		return err_set(e, ERR_NOMEM, NULL, NULL);
 	s->cfg = *cfg;
+	s->quiesced_fd = MHD_INVALID_SOCKET;
+	MHD_set_panic_func(mhd_panic, NULL);
 	if (!s->cfg.metrics_prefix)
 		s->cfg.metrics_prefix = "immosync";
 	pthread_mutex_init(&s->lock, NULL);
@@ -583,7 +596,12 @@ int http_start(const struct http_config *cfg, struct http_server **out, struct e
 	int rc = resolve(cfg->listen, &ss, &v6, e);
 	if (rc)
 		goto out_free;
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	/* poll(), not epoll (what MHD_USE_AUTO picks for a thread pool): in libmicrohttpd
+	 * 0.9.75 MHD_quiesce_daemon races a worker's own removal of the listening socket
+	 * from its epoll set, and the loser's epoll_ctl fails with ENOENT and MHD_PANICs
+	 * (seen once in CI as serve aborting on SIGTERM). The poll() loop has no such path:
+	 * quiescing there only wakes the workers through their ITC. */
+	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	if (cfg->thread_per_connection)
@@ -653,9 +671,15 @@ const char *http_scheme(const struct http_server *s)
 int http_drain(struct http_server *s, int timeout_ms)
 {
 	atomic_store(&s->draining, true);
-	MHD_socket fd = MHD_quiesce_daemon(s->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	/* New connections are refused from now on (on Linux, shutdown() of a listening
+	 * socket stops the listening), but the descriptor stays open until MHD_stop_daemon
+	 * has joined the workers: closed here, its number could be reused by another socket
+	 * while a worker still holds it. */
+	if (s->quiesced_fd == MHD_INVALID_SOCKET) {
+		s->quiesced_fd = MHD_quiesce_daemon(s->daemon);
+		if (s->quiesced_fd != MHD_INVALID_SOCKET)
+			shutdown(s->quiesced_fd, SHUT_RDWR);
+	}
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += timeout_ms / 1000;
@@ -678,6 +702,8 @@ void http_stop(struct http_server *s)
 	if (!s)
 		return;
 	MHD_stop_daemon(s->daemon);
+	if (s->quiesced_fd != MHD_INVALID_SOCKET)
+		close(s->quiesced_fd);
 	pthread_cond_destroy(&s->idle);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

@@ -49,6 +49,7 @@ class Server:
         self.stderr = open(self.stderr_path, "wb")
         full_env = dict(os.environ)
         full_env.update(env or {})
+        self.argv0 = argv[0]
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.stderr,
                                      stdin=subprocess.DEVNULL, env=full_env)
         self.url = None
@@ -82,7 +83,9 @@ class Server:
             return f.read().decode(errors="replace")
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
-        """Sends sig and returns (exit code, seconds until exit)."""
+        """Sends sig and returns (exit code, seconds until exit). An exit other than 0
+        after SIGTERM prints the code and the end of the process's log, so a failure
+        seen only in CI can be read there."""
         t0 = time.monotonic()
         self.proc.send_signal(sig)
         try:
@@ -90,8 +93,12 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             rc = self.proc.wait()
+        secs = time.monotonic() - t0
         self.stderr.close()
-        return rc, time.monotonic() - t0
+        if sig == signal.SIGTERM and rc != 0:
+            print(f"{os.path.basename(self.argv0)} exited {rc} {secs:.1f} s after SIGTERM; "
+                  "its log ends:\n" + self.log()[-6000:], flush=True)
+        return rc, secs
 
 
 def run(argv, env=None, input=None, timeout=60):
