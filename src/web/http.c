@@ -382,11 +382,11 @@ static size_t body_cap(struct http_server *s, struct http_req *req)
 /* First callback of a request: create its state and route it. Returns false when an error
  * answer was queued already. */
 static struct http_req *begin(struct http_server *s, struct MHD_Connection *conn, const char *url,
-                              const char *method)
+                              const char *method, struct http_req *req)
 {
-	struct http_req *req = calloc(1, sizeof(*req));
-	if (!req)
+	if (!req && !(req = calloc(1, sizeof(*req))))
 		return NULL;
+	req->started = true;
 	req->conn = conn;
 	req->server = s;
 	req->method = method;
@@ -412,8 +412,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct http_server *s = cls;
 	struct http_req *req = *con_cls;
 
-	if (!req) {
-		req = begin(s, conn, url, method);
+	if (!req || !req->started) {
+		req = begin(s, conn, url, method, req);
 		if (!req)
 			return MHD_NO;
 		*con_cls = req;
@@ -495,6 +495,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!req)
 		return;
 	*con_cls = NULL;
+	if (!req->started) { /* the request line came, the handler never ran */
+		free(req->raw_query);
+		free(req);
+		return;
+	}
 	if (!req->answered && req->status != 0)
 		req->status = 499; /* the client went away before an answer */
 	log_set_context("req", req->id);
@@ -505,6 +510,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	log_clear_context();
 	count_request(s, req);
 	buf_release(&req->body);
+	free(req->raw_query);
 	free(req);
 	pthread_mutex_lock(&s->lock);
 	if (atomic_fetch_sub(&s->in_flight, 1) == 1)
@@ -532,6 +538,20 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
 	LOG(LOG_WARN, "http.mhd", LS("message", msg));
+}
+
+/* MHD_OPTION_URI_LOG_CALLBACK: sees the request target before MHD decodes it. Keeps the
+ * raw query (signed Marketplace URLs are verified over the bytes as sent); the returned
+ * state becomes the request's, completed by begin(). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	struct http_req *req = calloc(1, sizeof(*req));
+	const char *q = uri ? strchr(uri, '?') : NULL;
+	if (req && q && strlen(q + 1) <= HTTP_QUERY_MAX)
+		req->raw_query = strdup(q + 1); /* NULL on ENOMEM: treated as absent */
+	return req;
 }
 
 /* libmicrohttpd's fatal errors: logged as one line (the default prints to stderr
@@ -627,10 +647,11 @@ int http_start(const struct http_config *cfg, struct http_server **out, struct e
 	}
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	/* The logger first, so MHD's own start-up messages go through it too. */
-	s->daemon = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-	    MHD_OPTION_ARRAY, opts, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
+	s->daemon =
+	    MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+	                     mhd_log, s, MHD_OPTION_ARRAY, opts, MHD_OPTION_NOTIFY_COMPLETED,
+	                     on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+	                     MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_END);
 	if (!s->daemon) {
 		rc = err_set(e, ERR_IO, "listen", "cannot listen on %s (in use, or not allowed)",
 		             cfg->listen);

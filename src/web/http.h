@@ -27,8 +27,10 @@
 #include "web/router.h"
 
 #define HTTP_BODY_DEFAULT (64 * 1024)
-#define HTTP_MAX_HEADERS  8
-#define HTTP_DISCARD_MAX  (1024 * 1024) /* oversize body bytes read before closing instead */
+/* Longer query strings are not kept as raw_query (signed URLs are far shorter). */
+#define HTTP_QUERY_MAX   (16 * 1024)
+#define HTTP_MAX_HEADERS 8
+#define HTTP_DISCARD_MAX (1024 * 1024) /* oversize body bytes read before closing instead */
 
 struct http_server;
 struct MHD_Connection;
@@ -38,6 +40,8 @@ struct http_req {
 	struct http_server *server;
 	const char *method;
 	const char *path; /* without the query string */
+	char *raw_query;  /* the query string as received (after '?', not decoded), or NULL */
+	bool started;     /* routed (the first handler call happened) */
 	struct route_match match;
 	struct buf body; /* complete when the handler runs; NUL-terminated */
 	char id[40];     /* request id */

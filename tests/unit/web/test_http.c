@@ -79,6 +79,13 @@ static void loopback(struct http_req *req, struct http_resp *resp, void *ctx)
 	http_reply(resp, 200, "text/plain", yes, strlen(yes));
 }
 
+static void rawq(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	(void)ctx;
+	const char *q = req->raw_query ? req->raw_query : "(none)";
+	http_reply(resp, 200, "text/plain", q, strlen(q));
+}
+
 static bool ready(void *ctx, char *why, size_t cap)
 {
 	(void)ctx;
@@ -91,6 +98,7 @@ static const struct http_route routes[] = {
     {{"POST", "/echo"}, echo, 16}, {{"GET", "/contacts/{id}"}, contact, 0},
     {{"GET", "/slow"}, slow, 0},   {{"GET", "/big"}, big, 0},
     {{"GET", "/drop"}, drop, 0},   {{"GET", "/loopback"}, loopback, 0},
+    {{"GET", "/rawq"}, rawq, 0},
 };
 
 static struct http_server *start(void)
@@ -179,6 +187,22 @@ static void captures_and_query_reach_the_handler(void **state)
 	                      resp, sizeof(resp)),
 	                 400);
 	assert_non_null(strstr(resp, "\"field\":\"id\""));
+	http_stop(s);
+}
+
+/* Signed Marketplace URLs are verified over the query as sent: raw_query keeps it. */
+static void the_raw_query_is_kept_as_sent(void **state)
+{
+	(void)state;
+	struct http_server *s = start();
+	static const char q[] = "apiClaim=a%2Bb+c%7E&x=%C3%BC&empty=&signature=AB";
+	char req[512];
+	snprintf(req, sizeof(req), "GET /rawq?%s HTTP/1.1\r\nHost: x\r\n\r\n", q);
+	snprintf(req + strlen(req), sizeof(req) - strlen(req),
+	         "GET /rawq HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+	assert_int_equal(call(http_port(s), req, resp, sizeof(resp)), 200);
+	assert_non_null(strstr(resp, q));        /* first request, byte for byte */
+	assert_non_null(strstr(resp, "(none)")); /* the second, on the same connection */
 	http_stop(s);
 }
 
@@ -409,6 +433,7 @@ int main(void)
 	    cmocka_unit_test(readyz_follows_the_callback),
 	    cmocka_unit_test(unknown_path_and_wrong_method_answer_json),
 	    cmocka_unit_test(captures_and_query_reach_the_handler),
+	    cmocka_unit_test(the_raw_query_is_kept_as_sent),
 	    cmocka_unit_test(bodies_up_to_the_cap_are_delivered),
 	    cmocka_unit_test(oversize_bodies_get_413_without_the_handler),
 	    cmocka_unit_test(metrics_count_requests),
