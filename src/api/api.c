@@ -19,7 +19,8 @@ struct api_route_spec {
 static void api_entry(struct http_req *req, struct http_resp *resp, void *ctx);
 
 #define API_HTTP_(method, path, scope, fn, cap) {{method, path}, api_entry, cap},
-const struct http_route api_routes[] = {API_ROUTES(API_HTTP_)};
+const struct http_route api_routes[] = {
+    API_ROUTES(API_HTTP_){{"GET", "/onoffice/open"}, api_onoffice_open, 0}};
 #undef API_HTTP_
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
 
@@ -125,7 +126,7 @@ static void api_entry(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct api_call call = {req, resp, ctx, 0, TOKEN_INGEST};
 	struct err e = ERR_INIT;
-	if (req->route < 0 || (size_t)req->route >= api_routes_count) {
+	if (req->route < 0 || (size_t)req->route >= sizeof(api_specs) / sizeof(api_specs[0])) {
 		err_set(&e, ERR_NOT_FOUND, NULL, NULL);
 		api_fail(&call, &e);
 		return;

@@ -29,7 +29,9 @@ struct api_ctx {
 	struct db *db;
 	const struct crypto_key *keys; /* the master key(s) for sealed secrets; may be NULL */
 	size_t nkeys;
-	struct sync_engine *sync; /* NULL until the sync layer runs */
+	struct sync_engine *sync;    /* NULL until the sync layer runs */
+	const char *public_url;      /* --public-url: the base of signed Marketplace URLs */
+	const char *provider_secret; /* --provider-secret: verifies Marketplace URLs */
 };
 
 struct api_call {
@@ -72,7 +74,13 @@ typedef void (*api_handler)(struct api_call *call);
 API_ROUTES(API_DECLARE_)
 #undef API_DECLARE_
 
-/* The HTTP routes of the API, for struct http_config (ctx: a struct api_ctx *). */
+/* GET /onoffice/open (R-A12): onOffice's signed service entry; no token (the signature
+ * authenticates), German HTML answers. Not in API_ROUTES: nothing is company-scoped by a
+ * token here. */
+void api_onoffice_open(struct http_req *req, struct http_resp *resp, void *ctx);
+
+/* The HTTP routes of the API and the Marketplace pages, for struct http_config (ctx: a
+ * struct api_ctx *). */
 extern const struct http_route api_routes[];
 extern const size_t api_routes_count;
 

@@ -24,6 +24,8 @@ enum {
 	SERVE_LOG_LEVEL,
 	SERVE_MASTER_KEY,
 	SERVE_ONOFFICE_URL,
+	SERVE_PUBLIC_URL,
+	SERVE_PROVIDER_SECRET,
 	SERVE__N
 };
 
@@ -56,6 +58,14 @@ static const struct opt_def serve_opts[SERVE__N] = {
     [SERVE_ONOFFICE_URL] = {"onoffice-url", 0, OPT_URL, "URL", OO_URL_STABLE,
                             "The onOffice API endpoint the imports and exports call "
                             "(onoffice-emu: http://HOST:PORT/api/stable/api.php)"},
+    [SERVE_PUBLIC_URL] = {"public-url", 0, OPT_URL, "URL", NULL,
+                          "The address onOffice opens immosync at (https://immosync.example.de); "
+                          "its scheme and host are part of every signed Marketplace URL. "
+                          "Without it /onoffice/open answers 503"},
+    [SERVE_PROVIDER_SECRET] = {"provider-secret", 0, OPT_STRING, "SECRET", NULL,
+                               "The provider secret of our onOffice Marketplace entry "
+                               "(Anbietersecret); verifies the signed URLs onOffice opens",
+                               OPT_SECRET},
 };
 
 static const struct opt_cmd serve_cmd = {
@@ -67,7 +77,7 @@ static const struct opt_cmd serve_cmd = {
                "SIGTERM or SIGINT stops it: in-flight requests are answered (up to 3 s),\n"
                "then the database is closed and the process exits 0.",
     .epilog = "Endpoints without a token: /healthz (alive), /readyz (database usable),\n"
-              "/metrics (Prometheus text).\n",
+              "/metrics (Prometheus text), /onoffice/open (onOffice's signed service entry).\n",
     .defs = serve_opts,
     .ndefs = SERVE__N,
 };
@@ -112,7 +122,11 @@ int cmd_serve(int argc, char **argv)
 		db_close(db);
 		goto out;
 	}
-	struct api_ctx api = {.db = db, .keys = &key, .nkeys = 1};
+	struct api_ctx api = {.db = db,
+	                      .keys = &key,
+	                      .nkeys = 1,
+	                      .public_url = v[SERVE_PUBLIC_URL].str,
+	                      .provider_secret = v[SERVE_PROVIDER_SECRET].str};
 	struct sync_config scfg = {.db = db,
 	                           .keys = &key,
 	                           .nkeys = 1,

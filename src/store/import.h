@@ -47,6 +47,7 @@ struct import_state {
 	/* the company */
 	char sync_state[16];      /* not_linked, linked, running, stopped */
 	char link_state[16];      /* "" (no link), "active", "revoked" */
+	char claim_wanted[256];   /* R-A12: onOffice's message while it wants a claim, or "" */
 	char revoked_reason[256]; /* onOffice's message when revoked */
 	int64_t interval_s;       /* settings.import_interval_s */
 	/* import_state (defaults when the company has no row yet) */
@@ -107,8 +108,8 @@ struct import_finish {
 int import_finish(struct db *db, int64_t company_id, const char *owner,
                   const struct import_finish *f, struct err *e);
 
-/* Companies whose import is due: running, actively linked, next_run_at passed or NULL,
- * oldest first. At most cap ids into ids, *n of them. */
+/* Companies whose import is due: running, actively linked, no claim wanted (R-A12),
+ * next_run_at passed or NULL, oldest first. At most cap ids into ids, *n of them. */
 int import_due(struct db *db, int64_t now_ms, int64_t *ids, size_t cap, size_t *n, struct err *e);
 
 /* The import lag (R-X5): seconds since the least recent good pass among the running,

@@ -51,7 +51,8 @@ static int get_tx(struct db_conn *c, void *arg, struct err *e)
 	if (rc || (rc = db_prepare(c,
 	                           "SELECT c.sync_state, coalesce(l.state, ''), "
 	                           "coalesce(l.revoked_reason, ''), coalesce(g.import_interval_s, "
-	                           "300) FROM companies c LEFT JOIN onoffice_links l ON "
+	                           "300), coalesce(l.claim_wanted, '') FROM companies c LEFT JOIN "
+	                           "onoffice_links l ON "
 	                           "l.company_id = c.id LEFT JOIN settings g ON g.company_id = "
 	                           "c.id WHERE c.id = ?",
 	                           &st, e)))
@@ -66,6 +67,7 @@ static int get_tx(struct db_conn *c, void *arg, struct err *e)
 	db_col_text(st, 1, s->link_state, sizeof(s->link_state));
 	db_col_text(st, 2, s->revoked_reason, sizeof(s->revoked_reason));
 	s->interval_s = db_col_int(st, 3);
+	db_col_text(st, 4, s->claim_wanted, sizeof(s->claim_wanted));
 	if ((rc = db_prepare(c,
 	                     "SELECT phase, done, total, init_branch, init_last_id, init_mark, "
 	                     "init_counted, scope_hash, cursor, last_run_at, next_run_at, "
@@ -312,8 +314,9 @@ static int due_tx(struct db_conn *c, void *arg, struct err *e)
 	int rc = db_prepare(c,
 	                    "SELECT c.id FROM companies c JOIN onoffice_links l ON l.company_id = "
 	                    "c.id LEFT JOIN import_state s ON s.company_id = c.id WHERE "
-	                    "c.sync_state = 'running' AND l.state = 'active' AND (s.next_run_at "
-	                    "IS NULL OR s.next_run_at <= ?) ORDER BY coalesce(s.next_run_at, 0), "
+	                    "c.sync_state = 'running' AND l.state = 'active' AND l.claim_wanted "
+	                    "IS NULL AND (s.next_run_at IS NULL OR s.next_run_at <= ?) ORDER BY "
+	                    "coalesce(s.next_run_at, 0), "
 	                    "c.id LIMIT ?",
 	                    &st, e);
 	if (rc)
@@ -348,7 +351,7 @@ static int lag_tx(struct db_conn *c, void *arg, struct err *e)
 	                 "SELECT max(? - s.last_ok_at) FROM import_state s JOIN companies c ON "
 	                 "c.id = s.company_id JOIN onoffice_links l ON l.company_id = c.id "
 	                 "WHERE c.sync_state = 'running' AND l.state = 'active' AND "
-	                 "s.last_ok_at IS NOT NULL",
+	                 "l.claim_wanted IS NULL AND s.last_ok_at IS NOT NULL",
 	                 (const int64_t[]){a->now}, 1, &ms, e);
 	if (rc == ERR_NOT_FOUND)
 		return 0;

@@ -4,8 +4,8 @@
  * Decisions:
  *  - Token and secret are both sealed, each with its own AAD naming company and
  *    column, so the database file holds neither (design.md: tests grep it for both).
- *    The web id, state and reason are plain; the claim is plain too (its setter gets
- *    no key).
+ *    The web id, state and reasons are plain; the apiClaim is sealed as well (AAD
+ *    column "onoffice_claim"): it authorises calls for that customer.
  *  - The key check is meta row "master_key_check": a known text sealed under the key
  *    with AAD "meta:master_key_check". link_set verifies it (or stores it) in the
  *    same transaction that seals, so no secret is ever sealed under a key that is
@@ -16,6 +16,7 @@
  *    to another web id only while nothing from onOffice is stored for it (no contact
  *    with an address id, no import state): address ids and cursors belong to one
  *    customer. Re-linking with the same web id keeps the claim; another drops it.
+ *    Re-linking clears a revoked state and a wanted claim: the next call tells anew.
  */
 #include "store/link.h"
 
@@ -268,10 +269,11 @@ static int set_tx(struct db_conn *c, void *arg, struct err *e)
 	    "INSERT INTO onoffice_links (company_id, customer_web_id, token_sealed, secret_sealed, "
 	    "state, created_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?) "
 	    "ON CONFLICT (company_id) DO UPDATE SET "
-	    "claim = CASE WHEN onoffice_links.customer_web_id = excluded.customer_web_id "
-	    "THEN onoffice_links.claim END, customer_web_id = excluded.customer_web_id, "
+	    "claim_sealed = CASE WHEN onoffice_links.customer_web_id = excluded.customer_web_id "
+	    "THEN onoffice_links.claim_sealed END, customer_web_id = excluded.customer_web_id, "
 	    "token_sealed = excluded.token_sealed, secret_sealed = excluded.secret_sealed, "
-	    "state = 'active', revoked_reason = NULL, updated_at = excluded.updated_at",
+	    "state = 'active', revoked_reason = NULL, claim_wanted = NULL, "
+	    "updated_at = excluded.updated_at",
 	    &st, e);
 	if (rc)
 		return rc;
@@ -337,7 +339,7 @@ out:
 struct get_arg {
 	int64_t company_id;
 	struct link_creds *out;
-	char *token_sealed, *secret_sealed;
+	char *token_sealed, *secret_sealed, *claim_sealed;
 };
 
 static int get_tx(struct db_conn *c, void *arg, struct err *e)
@@ -348,11 +350,12 @@ static int get_tx(struct db_conn *c, void *arg, struct err *e)
 	bool row;
 	free(a->token_sealed);
 	free(a->secret_sealed);
-	free(o->claim);
-	a->token_sealed = a->secret_sealed = o->claim = NULL;
+	free(a->claim_sealed);
+	a->token_sealed = a->secret_sealed = a->claim_sealed = NULL;
 	int rc = db_prepare(c,
-	                    "SELECT customer_web_id, token_sealed, secret_sealed, claim, state, "
-	                    "revoked_reason FROM onoffice_links WHERE company_id = ?",
+	                    "SELECT customer_web_id, token_sealed, secret_sealed, claim_sealed, "
+	                    "state, revoked_reason, claim_wanted FROM onoffice_links WHERE "
+	                    "company_id = ?",
 	                    &st, e);
 	if (rc)
 		return rc;
@@ -367,7 +370,7 @@ static int get_tx(struct db_conn *c, void *arg, struct err *e)
 	}
 	a->token_sealed = db_col_strdup(st, 1);
 	a->secret_sealed = db_col_strdup(st, 2);
-	if (!db_col_null(st, 3) && !(o->claim = db_col_strdup(st, 3)))
+	if (!db_col_null(st, 3) && !(a->claim_sealed = db_col_strdup(st, 3)))
 		return err_set(e, ERR_NOMEM, NULL, NULL);
 	if (!a->token_sealed || !a->secret_sealed)
 		return err_set(e, ERR_NOMEM, NULL, NULL);
@@ -377,6 +380,7 @@ static int get_tx(struct db_conn *c, void *arg, struct err *e)
 		               (long long)a->company_id);
 	/* Reasons are cut to fit when stored (link_mark_revoked). */
 	db_col_text(st, 5, o->revoked_reason, sizeof(o->revoked_reason));
+	db_col_text(st, 6, o->claim_wanted, sizeof(o->claim_wanted));
 	return 0;
 }
 
@@ -385,7 +389,7 @@ int link_get(struct db *db, const struct crypto_key *keys, size_t nkeys, int64_t
 {
 	memset(out, 0, sizeof(*out));
 	out->company_id = company_id;
-	struct get_arg a = {company_id, out, NULL, NULL};
+	struct get_arg a = {company_id, out, NULL, NULL, NULL};
 	char *token = NULL;
 	int rc = db_tx(db, DB_READ, get_tx, &a, e);
 	if (rc)
@@ -396,7 +400,9 @@ int link_get(struct db *db, const struct crypto_key *keys, size_t nkeys, int64_t
 	}
 	if ((rc = open_column(keys, nkeys, company_id, "onoffice_token", a.token_sealed, &token)) ||
 	    (rc = open_column(keys, nkeys, company_id, "onoffice_secret", a.secret_sealed,
-	                      &out->secret))) {
+	                      &out->secret)) ||
+	    (a.claim_sealed && (rc = open_column(keys, nkeys, company_id, "onoffice_claim",
+	                                         a.claim_sealed, &out->claim)))) {
 		err_set(e, rc, NULL,
 		        rc == ERR_AUTH_TAG ? "the credentials of company %lld do not open: wrong "
 		                             "master key or tampered data"
@@ -414,6 +420,7 @@ out:
 	wipe_free(token);
 	free(a.token_sealed);
 	free(a.secret_sealed);
+	free(a.claim_sealed);
 	if (rc)
 		link_creds_release(out);
 	return rc;
@@ -424,7 +431,7 @@ void link_creds_release(struct link_creds *c)
 	if (!c)
 		return;
 	wipe_free(c->secret);
-	free(c->claim);
+	wipe_free(c->claim);
 	crypto_cleanse(c->token, sizeof(c->token));
 	c->secret = c->claim = NULL;
 }
@@ -459,15 +466,23 @@ static int update_tx(struct db_conn *c, void *arg, struct err *e)
 	               (long long)a->company_id);
 }
 
+/* reason cut to fit struct link_creds' text fields on a UTF-8 boundary; -1 if not UTF-8. */
+static int cut_reason(const char *reason, char *cut, size_t cap)
+{
+	size_t n = reason ? strlen(reason) : 0;
+	if (n && !utf8_valid(reason, n))
+		return -1;
+	n = utf8_cut(reason ? reason : "", n < cap ? n : cap - 1);
+	memcpy(cut, reason ? reason : "", n);
+	cut[n] = '\0';
+	return 0;
+}
+
 int link_mark_revoked(struct db *db, int64_t company_id, const char *reason, struct err *e)
 {
 	char cut[sizeof(((struct link_creds *)0)->revoked_reason)];
-	size_t n = reason ? strlen(reason) : 0;
-	if (n && !utf8_valid(reason, n))
+	if (cut_reason(reason, cut, sizeof(cut)))
 		return err_set(e, ERR_INVALID_FIELD, "reason", "the reason is not valid UTF-8");
-	n = utf8_cut(reason ? reason : "", n < sizeof(cut) ? n : sizeof(cut) - 1);
-	memcpy(cut, reason ? reason : "", n);
-	cut[n] = '\0';
 	struct update_arg a = {company_id,
 	                       "UPDATE onoffice_links SET state = 'revoked', revoked_reason = ?, "
 	                       "updated_at = ? WHERE company_id = ?",
@@ -475,13 +490,73 @@ int link_mark_revoked(struct db *db, int64_t company_id, const char *reason, str
 	return db_tx(db, DB_WRITE, update_tx, &a, e);
 }
 
-int link_set_claim(struct db *db, int64_t company_id, const char *claim, struct err *e)
+int link_mark_claim_wanted(struct db *db, int64_t company_id, const char *reason, struct err *e)
 {
-	if (claim && *claim && !plain_value(claim, CLAIM_MAX))
+	char cut[sizeof(((struct link_creds *)0)->claim_wanted)];
+	if (cut_reason(reason && *reason ? reason : "onOffice wants a current claim", cut,
+	               sizeof(cut)))
+		return err_set(e, ERR_INVALID_FIELD, "reason", "the reason is not valid UTF-8");
+	struct update_arg a = {company_id,
+	                       "UPDATE onoffice_links SET claim_wanted = ?, updated_at = ? WHERE "
+	                       "company_id = ?",
+	                       cut, time_now_ms()};
+	return db_tx(db, DB_WRITE, update_tx, &a, e);
+}
+
+int link_set_claim(struct db *db, const struct crypto_key *key, int64_t company_id,
+                   const char *claim, struct err *e)
+{
+	if (!key)
+		return err_set(e, ERR_INVALID_ARG, NULL, "no master key");
+	if (!plain_value(claim, CLAIM_MAX))
 		return err_set(e, ERR_INVALID_FIELD, "claim",
 		               "the claim must be 1 to %d printable ASCII characters", CLAIM_MAX);
-	struct update_arg a = {
-	    company_id, "UPDATE onoffice_links SET claim = ?, updated_at = ? WHERE company_id = ?",
-	    claim && *claim ? claim : NULL, time_now_ms()};
-	return db_tx(db, DB_WRITE, update_tx, &a, e);
+	char *sealed = NULL;
+	int rc = seal_column(key, company_id, "onoffice_claim", claim, &sealed);
+	if (rc)
+		return err_set(e, rc, NULL, "cannot seal the claim: %s", err_default_message(rc));
+	struct update_arg a = {company_id,
+	                       "UPDATE onoffice_links SET claim_sealed = ?, claim_wanted = NULL, "
+	                       "updated_at = ? WHERE company_id = ?",
+	                       sealed, time_now_ms()};
+	rc = db_tx(db, DB_WRITE, update_tx, &a, e);
+	free(sealed);
+	return rc;
+}
+
+struct of_arg {
+	const char *web_id;
+	int64_t company_id;
+};
+
+static int of_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct of_arg *a = arg;
+	struct db_stmt *st;
+	bool row;
+	int rc = db_prepare(c, "SELECT company_id FROM onoffice_links WHERE customer_web_id = ?",
+	                    &st, e);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, a->web_id);
+	if ((rc = db_step(st, &row, e)))
+		return rc;
+	if (!row)
+		return err_set(e, ERR_NOT_FOUND, "customer_web_id",
+		               "no company is linked to this onOffice customer");
+	a->company_id = db_col_int(st, 0);
+	return 0;
+}
+
+int link_company_of(struct db *db, const char *customer_web_id, int64_t *company_id, struct err *e)
+{
+	struct of_arg a = {customer_web_id, 0};
+	*company_id = 0;
+	if (!plain_value(customer_web_id, WEB_ID_MAX))
+		return err_set(e, ERR_NOT_FOUND, "customer_web_id",
+		               "no company is linked to this onOffice customer");
+	int rc = db_tx(db, DB_READ, of_tx, &a, e);
+	if (!rc)
+		*company_id = a.company_id;
+	return rc;
 }

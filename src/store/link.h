@@ -10,7 +10,11 @@
  *
  * States of the link (column state): "active"; "revoked" when onOffice refused
  * the credentials (22, 137, 40-49: R-S4, «Zugriff in onOffice entzogen»;
- * transfers pause until the company is linked again).
+ * transfers pause until the company is linked again). Independently, an active
+ * link may want a claim (R-A12: onOffice answered 193/201/248): transfers pause
+ * until a service call (GET /onoffice/open) stores a fresh one.
+ *
+ * The apiClaim is sealed like the secret (AAD "company:<id>:onoffice_claim").
  */
 #ifndef IMMO_STORE_LINK_H
 #define IMMO_STORE_LINK_H
@@ -26,9 +30,10 @@ struct link_creds {
 	char customer_web_id[64];
 	char token[128];
 	char *secret;             /* malloc'd plaintext; link_creds_release wipes and frees it */
-	char *claim;              /* the latest apiClaim (R-A12) or NULL */
+	char *claim;              /* the latest apiClaim (R-A12), opened, or NULL */
 	char state[16];           /* "active" or "revoked" */
 	char revoked_reason[256]; /* onOffice's message when revoked, "" otherwise */
+	char claim_wanted[256];   /* R-A12: onOffice's message when it wants a claim, or "" */
 };
 
 /*
@@ -60,7 +65,18 @@ void link_creds_release(struct link_creds *c);
 /* R-S4: onOffice refused the credentials; reason is onOffice's message (no secret). */
 int link_mark_revoked(struct db *db, int64_t company_id, const char *reason, struct err *e);
 
-/* R-A12: the latest apiClaim of a service call. */
-int link_set_claim(struct db *db, int64_t company_id, const char *claim, struct err *e);
+/* R-A12: the latest apiClaim of a service call, sealed under key; clears claim_wanted (the
+ * transfers go on). ERR_INVALID_FIELD "claim" for an empty or over-long claim,
+ * ERR_NOT_LINKED, ERR_NOT_FOUND. */
+int link_set_claim(struct db *db, const struct crypto_key *key, int64_t company_id,
+                   const char *claim, struct err *e);
+
+/* R-A12: onOffice refused a call for want of a current claim (193/201/248); reason is its
+ * message. Transfers pause (import_due skips the company) until link_set_claim. */
+int link_mark_claim_wanted(struct db *db, int64_t company_id, const char *reason, struct err *e);
+
+/* The company linked to an onOffice customer (its web id); ERR_NOT_FOUND "customer_web_id"
+ * when none is. */
+int link_company_of(struct db *db, const char *customer_web_id, int64_t *company_id, struct err *e);
 
 #endif

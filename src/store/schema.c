@@ -169,6 +169,7 @@ const struct db_migration store_migrations[] = {
     {.version = 5, .name = "outbox", .sqlite_sql = OUTBOX_SQLITE},
     {.version = 6, .name = "onoffice_links", .sqlite_sql = LINK_SQLITE},
     {.version = 7, .name = "import_state", .sqlite_sql = IMPORT_SQLITE},
+    {.version = 8, .name = "onoffice_claim", .sqlite_sql = LINK_CLAIM_SQLITE},
 };
 
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);

@@ -22,4 +22,16 @@
 	" updated_at INTEGER NOT NULL);"                                               \
 	"CREATE UNIQUE INDEX onoffice_links_web_id ON onoffice_links(customer_web_id);"
 
+/*
+ * Migration 8 (R-A12): the claim is sealed like token and secret (AAD
+ * "company:<id>:onoffice_claim"); claims stored in plain text before are dropped (a
+ * service call brings a fresh one). claim_wanted holds onOffice's message when it
+ * refused a call for want of a current claim (193/201/248): transfers pause until a
+ * service call brings one.
+ */
+#define LINK_CLAIM_SQLITE                                                 \
+	"ALTER TABLE onoffice_links RENAME COLUMN claim TO claim_sealed;" \
+	"UPDATE onoffice_links SET claim_sealed = NULL;"                  \
+	"ALTER TABLE onoffice_links ADD COLUMN claim_wanted TEXT;"
+
 #endif

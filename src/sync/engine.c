@@ -103,6 +103,29 @@ void sync_mark_revoked(struct sync_engine *eng, int64_t company_id, const struct
 		    LS("advice", "re-activate the provider in the onOffice Marketplace"));
 }
 
+void sync_mark_claim_wanted(struct sync_engine *eng, int64_t company_id, const struct err *cause)
+{
+	struct err e = ERR_INIT;
+	char reason[256];
+	sync_error_text(cause, ERR_OO_CLAIM, reason, sizeof(reason));
+	if (link_mark_claim_wanted(eng->db, company_id, reason, &e))
+		LOG(LOG_ERROR, "link.claim_mark_failed", LI("company", company_id),
+		    LS("error", e.message));
+	else
+		LOG(LOG_WARN, "link.claim_wanted", LI("company", company_id), LS("reason", reason),
+		    LS("advice", "transfers pause until the company opens immosync from onOffice "
+		                 "(GET /onoffice/open brings a fresh claim)"));
+}
+
+int sync_note_refusal(struct sync_engine *eng, int64_t company_id, int rc, const struct err *e)
+{
+	if (rc == ERR_OO_AUTH)
+		sync_mark_revoked(eng, company_id, e);
+	else if (rc == ERR_OO_CLAIM)
+		sync_mark_claim_wanted(eng, company_id, e);
+	return rc;
+}
+
 static int default_source(void *arg, const struct sync_source_config *cfg,
                           const struct link_creds *creds, struct sync_source **out, struct err *e)
 {
@@ -245,9 +268,10 @@ int sync_status(struct db *db, int64_t company_id, json_t **import, json_t *warn
 	if (rc)
 		return rc;
 	bool revoked = strcmp(st.link_state, "revoked") == 0;
-	bool running = import_state_running(&st) && !revoked;
+	bool paused = revoked || st.claim_wanted[0]; /* R-S4, R-A12: nothing is scheduled */
+	bool running = import_state_running(&st) && !paused;
 	int64_t next = 0;
-	if (strcmp(st.sync_state, "running") == 0 && !revoked)
+	if (strcmp(st.sync_state, "running") == 0 && !paused)
 		next = st.next_run_at ? st.next_run_at : st.now;
 	json_t *o =
 	    json_pack("{s:b,s:I,s:I,s:o,s:o,s:o}", "running", running, "done", (json_int_t)st.done,
@@ -256,6 +280,8 @@ int sync_status(struct db *db, int64_t company_id, json_t **import, json_t *warn
 	              st.last_error[0] ? json_string(st.last_error) : json_null());
 	if (o && revoked)
 		json_array_append_new(warnings, json_string(SYNC_REVOKED_WARNING));
+	else if (o && st.claim_wanted[0])
+		json_array_append_new(warnings, json_string(SYNC_CLAIM_WARNING));
 	else if (o && st.last_error[0] && strcmp(st.last_error_class, "onoffice") == 0)
 		json_array_append_new(
 		    warnings, json_string("Der letzte Import aus onOffice ist fehlgeschlagen; "

@@ -642,6 +642,8 @@ static int pass_locked(struct pass *p, struct err *e)
 		return strcmp(p->st.link_state, "revoked") == 0
 		           ? err_set(e, ERR_OO_AUTH, NULL, "%s", p->st.revoked_reason)
 		           : err_set(e, ERR_NOT_LINKED, NULL, "the company is not linked");
+	if (p->st.claim_wanted[0]) /* R-A12: paused until a service call brings a claim */
+		return err_set(e, ERR_OO_CLAIM, NULL, "%s", p->st.claim_wanted);
 	if ((rc = settings_get_json(p->eng->db, p->company_id, &settings, e)))
 		return rc;
 	rc = sync_scope_from_settings(settings, &p->scope, e);
@@ -754,6 +756,13 @@ int sync_pass(struct sync_engine *eng, int64_t company_id, int64_t deadline_ms,
 			snprintf(text, sizeof(text), "Zugriff in onOffice entzogen: %s",
 			         e && e->message[0] ? e->message
 			                            : "onOffice refused the credentials");
+		} else if (rc == ERR_OO_CLAIM) {
+			if (!p.st.claim_wanted[0])
+				sync_mark_claim_wanted(eng, company_id, e);
+			char why[240];
+			sync_error_text(e, rc, why, sizeof(why));
+			snprintf(text, sizeof(text), "onOffice verlangt eine neue Freigabe: %s",
+			         why);
 		} else {
 			sync_error_text(e, rc, text, sizeof(text));
 		}

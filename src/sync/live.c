@@ -94,9 +94,7 @@ static int check_linked(struct sync_engine *eng, int64_t company_id, struct err 
 
 static int after_call(struct sync_engine *eng, int64_t company_id, int rc, const struct err *e)
 {
-	if (rc == ERR_OO_AUTH)
-		sync_mark_revoked(eng, company_id, e);
-	return rc;
+	return sync_note_refusal(eng, company_id, rc, e);
 }
 
 /* Every ArtDaten value (Systembenutzer too), live or from the cache. */

@@ -113,6 +113,19 @@ int sync_run_initial(struct sync_engine *eng, int64_t company_id, int retries,
  * wakes the scheduler. */
 int sync_request_initial(struct sync_engine *eng, int64_t company_id, struct err *e);
 
+/*
+ * The Marketplace service entry (R-A12, GET /onoffice/open): verifies the signed URL
+ * (base = scheme "://" host path of the public URL, query as received) with the
+ * provider secret, stores the URL's apiClaim sealed for the company linked to its
+ * customerWebId (ending a pause for want of a claim) and wakes the scheduler.
+ * *failure gets the enum oo_mp_failure (OO_MP_OK = 0 when the URL verified). Errors:
+ * those of oo_mp_verify (ERR_UNAUTHORIZED, ERR_INVALID_FIELD, ERR_INVALID_ARG),
+ * ERR_NOT_FOUND "customer_web_id" when no company is linked to the customer.
+ */
+int sync_service_entry(struct sync_engine *eng, const char *base, const char *query,
+                       const char *provider_secret, int64_t *company_id, int *failure,
+                       struct err *e);
+
 /* GET onoffice/contact-types: [{"key", "label"}] of ArtDaten without Systembenutzer
  * (live, cached). ERR_NOT_LINKED, ERR_BUSY (too many live calls), ERR_OO_* (ERR_OO_AUTH
  * marks the link revoked). */
@@ -133,5 +146,11 @@ int sync_status(struct db *db, int64_t company_id, json_t **import, json_t *warn
 	"Daten übertragen. Zum Reaktivieren BOTTIMMO im onOffice Marketplace erneut "          \
 	"freischalten (Betreiber: immosync company link erneut ausführen); danach läuft die " \
 	"Synchronisierung von selbst weiter."
+
+/* The warning while onOffice wants a fresh claim (R-A12, errors 193/201/248). */
+#define SYNC_CLAIM_WARNING                                                                      \
+	"onOffice verlangt eine neue Freigabe: Bitte öffnen Sie BOTTIMMO einmal aus onOffice " \
+	"heraus (Marketplace-Eintrag in onOffice enterprise). Bis dahin werden keine Daten "    \
+	"übertragen; danach läuft die Synchronisierung von selbst weiter."
 
 #endif

@@ -42,6 +42,10 @@ int sync_open_source(struct sync_engine *eng, int64_t company_id, bool live,
 
 /* R-S4 after onOffice refused the credentials; e holds onOffice's message. */
 void sync_mark_revoked(struct sync_engine *eng, int64_t company_id, const struct err *cause);
+/* R-A12: onOffice wants a fresh claim (193/201/248); transfers pause until one comes. */
+void sync_mark_claim_wanted(struct sync_engine *eng, int64_t company_id, const struct err *cause);
+/* After an onOffice call: ERR_OO_AUTH revokes the link, ERR_OO_CLAIM pauses it; returns rc. */
+int sync_note_refusal(struct sync_engine *eng, int64_t company_id, int rc, const struct err *e);
 
 /* Text of an error for last_error and logs. */
 void sync_error_text(const struct err *e, int rc, char *out, size_t cap);

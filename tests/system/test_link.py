@@ -116,8 +116,8 @@ r = link(db, a_id)
 doc = json.loads(r.stdout) if r.returncode == 0 else None
 check(doc == {"company_id": a_id, "customer_web_id": "21546", "state": "linked"},
       f"company link prints the link ({r.returncode} {r.stdout} {r.stderr})")
-row = query(db, "SELECT customer_web_id, state, claim FROM onoffice_links WHERE company_id = ?",
-            a_id)
+row = query(db, "SELECT customer_web_id, state, claim_sealed FROM onoffice_links "
+            "WHERE company_id = ?", a_id)
 check(row == [("21546", "active", None)], f"the link row ({row})")
 check(query(db, "SELECT sync_state FROM companies WHERE id = ?", a_id)[0][0] == "linked",
       "not_linked -> linked")

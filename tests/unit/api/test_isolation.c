@@ -68,6 +68,9 @@ static const struct iso_case cases[] = {
     {"POST", "/api/v1/sync/failures/retry", "", 0, NULL, 200},
     {"POST", "/api/v1/sync/failures/{id}/retry", "", 2, NULL, 404},
     {"DELETE", "/api/v1/sync/failures/{id}", "", 2, NULL, 404},
+    /* No token counts here: the Marketplace signature does (test_service_entry.py shows a
+     * URL reaches only its own customer's company). Without --provider-secret: 503. */
+    {"GET", "/onoffice/open", "", 0, NULL, 503},
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 

@@ -127,16 +127,19 @@ static void round_trip_through_link_set_and_link_get(void **state)
 static void sealed_columns_hold_neither_token_nor_secret(void **state)
 {
 	struct fixture *f = *state;
+	struct err e = ERR_INIT;
 	link_a(f, "21546", SECRET);
+	assert_int_equal(link_set_claim(f->db, &f->k1, f->a, "CLAIMclaimCLAIM", &e), ERR_OK);
 	char *sec = text(f, "SELECT secret_sealed FROM onoffice_links");
 	char *tok = text(f, "SELECT token_sealed FROM onoffice_links");
 	char *all = text(f, "SELECT group_concat(customer_web_id || token_sealed || "
-	                    "secret_sealed || coalesce(claim, '')) FROM onoffice_links");
+	                    "secret_sealed || claim_sealed) FROM onoffice_links");
 	assert_non_null(sec);
 	assert_non_null(tok);
 	assert_null(strstr(all, SECRET));
 	assert_null(strstr(all, TOKEN));
-	assert_null(strstr(all, "5ec7e75ec7")); /* not even a piece */
+	assert_null(strstr(all, "5ec7e75ec7"));      /* not even a piece */
+	assert_null(strstr(all, "CLAIMclaimCLAIM")); /* R-A12: the claim is sealed too */
 	assert_string_not_equal(sec, tok);
 	free(sec);
 	free(tok);
@@ -232,7 +235,7 @@ static void relink_keeps_the_sync_state_and_clears_revoked(void **state)
 	struct link_creds c;
 	struct err e = ERR_INIT;
 	link_a(f, "21546", SECRET);
-	assert_int_equal(link_set_claim(f->db, f->a, "claim-1", &e), ERR_OK);
+	assert_int_equal(link_set_claim(f->db, &f->k1, f->a, "claim-1", &e), ERR_OK);
 	static const char *const states[] = {"running", "stopped"};
 	for (size_t i = 0; i < 2; i++) {
 		char sql[128];
@@ -262,21 +265,47 @@ static void revoked_and_claim_need_a_link(void **state)
 	struct link_creds c;
 	struct err e = ERR_INIT;
 	assert_int_equal(link_mark_revoked(f->db, f->a, "x", &e), ERR_NOT_LINKED);
-	assert_int_equal(link_set_claim(f->db, f->a, "c", &e), ERR_NOT_LINKED);
+	assert_int_equal(link_set_claim(f->db, &f->k1, f->a, "c", &e), ERR_NOT_LINKED);
+	assert_int_equal(link_mark_claim_wanted(f->db, f->a, "x", &e), ERR_NOT_LINKED);
 	assert_int_equal(link_mark_revoked(f->db, 9999, "x", &e), ERR_NOT_FOUND);
-	assert_int_equal(link_set_claim(f->db, 9999, "c", &e), ERR_NOT_FOUND);
+	assert_int_equal(link_set_claim(f->db, &f->k1, 9999, "c", &e), ERR_NOT_FOUND);
 
 	link_a(f, "21546", SECRET);
-	assert_int_equal(link_set_claim(f->db, f->a, "abc123", &e), ERR_OK);
-	assert_int_equal(link_set_claim(f->db, f->a, "with space", &e), ERR_INVALID_FIELD);
+	assert_int_equal(link_set_claim(f->db, &f->k1, f->a, "abc123", &e), ERR_OK);
+	assert_int_equal(link_set_claim(f->db, &f->k1, f->a, "with space", &e), ERR_INVALID_FIELD);
 	assert_string_equal(e.field, "claim");
+	assert_int_equal(link_set_claim(f->db, &f->k1, f->a, "", &e), ERR_INVALID_FIELD);
+	assert_int_equal(link_set_claim(f->db, NULL, f->a, "abc", &e), ERR_INVALID_ARG);
 	assert_int_equal(link_get(f->db, &f->k1, 1, f->a, &c, &e), ERR_OK);
-	assert_string_equal(c.claim, "abc123");
+	assert_string_equal(c.claim, "abc123"); /* the refused ones changed nothing */
+	assert_string_equal(c.claim_wanted, "");
 	link_creds_release(&c);
-	assert_int_equal(link_set_claim(f->db, f->a, NULL, &e), ERR_OK);
+
+	/* R-A12: a wanted claim is recorded, and a fresh claim clears it; re-linking too. */
+	assert_int_equal(link_mark_claim_wanted(f->db, f->a, "No matching extendedclaim", &e),
+	                 ERR_OK);
 	assert_int_equal(link_get(f->db, &f->k1, 1, f->a, &c, &e), ERR_OK);
-	assert_null(c.claim);
+	assert_string_equal(c.claim_wanted, "No matching extendedclaim");
+	assert_string_equal(c.state, "active");
 	link_creds_release(&c);
+	assert_int_equal(link_set_claim(f->db, &f->k1, f->a, "fresh", &e), ERR_OK);
+	assert_int_equal(link_get(f->db, &f->k1, 1, f->a, &c, &e), ERR_OK);
+	assert_string_equal(c.claim_wanted, "");
+	assert_string_equal(c.claim, "fresh");
+	link_creds_release(&c);
+	assert_int_equal(link_mark_claim_wanted(f->db, f->a, NULL, &e), ERR_OK);
+	link_a(f, "21546", SECRET);
+	assert_int_equal(link_get(f->db, &f->k1, 1, f->a, &c, &e), ERR_OK);
+	assert_string_equal(c.claim_wanted, "");
+	link_creds_release(&c);
+
+	/* The company of a web id. */
+	int64_t id = 0;
+	assert_int_equal(link_company_of(f->db, "21546", &id, &e), ERR_OK);
+	assert_int_equal(id, f->a);
+	assert_int_equal(link_company_of(f->db, "99999", &id, &e), ERR_NOT_FOUND);
+	assert_string_equal(e.field, "customer_web_id");
+	assert_int_equal(link_company_of(f->db, "", &id, &e), ERR_NOT_FOUND);
 
 	/* A long reason is cut on a character boundary to fit. */
 	char reason[600];
@@ -320,7 +349,7 @@ static void web_id_changes_only_while_nothing_was_imported(void **state)
 	struct link_creds c;
 	struct err e = ERR_INIT;
 	link_a(f, "21546", SECRET);
-	assert_int_equal(link_set_claim(f->db, f->a, "claim-1", &e), ERR_OK);
+	assert_int_equal(link_set_claim(f->db, &f->k1, f->a, "claim-1", &e), ERR_OK);
 	link_a(f, "21547", SECRET); /* a typo corrected before any import */
 	assert_int_equal(link_get(f->db, &f->k1, 1, f->a, &c, &e), ERR_OK);
 	assert_string_equal(c.customer_web_id, "21547");
