@@ -85,6 +85,14 @@ int emu_open_db(const char *path, struct db **out)
 	return 1;
 }
 
+/* web_run's before_stop: the counters survive a clean restart (state.h). */
+static void save_counters(void *state, struct http_server *s)
+{
+	struct err e = ERR_INIT;
+	if (emu_state_save_counters(state, http_connections_total(s), &e))
+		LOG(LOG_WARN, "emu.counters_not_saved", LS("error", e.message));
+}
+
 int emu_cmd_serve(int argc, char **argv)
 {
 	struct opt_value v[EMU__N];
@@ -126,7 +134,7 @@ int emu_cmd_serve(int argc, char **argv)
 	    .tls_key_pem = key,
 	    .ready = emu_ready,
 	};
-	rc = web_run(EMU_PROGRAM, &cfg, NULL, NULL);
+	rc = web_run(EMU_PROGRAM, &cfg, save_counters, emu.state);
 out:
 	emu_state_free(emu.state);
 	db_close(emu.db);

@@ -45,11 +45,8 @@ static void counters_get(struct http_req *req, struct http_resp *resp, void *ctx
 	struct emu *emu = ctx;
 	if (!emu_control_allowed(req, resp))
 		return;
-	json_t *doc = emu_state_counters(emu->state);
-	if (doc)
-		json_object_set_new(doc, "connections",
-		                    json_integer((json_int_t)http_connections_total(req->server)));
-	http_reply_json(resp, 200, doc);
+	http_reply_json(resp, 200,
+	                emu_state_counters(emu->state, http_connections_total(req->server)));
 }
 
 static void counters_delete(struct http_req *req, struct http_resp *resp, void *ctx)
@@ -57,7 +54,7 @@ static void counters_delete(struct http_req *req, struct http_resp *resp, void *
 	struct emu *emu = ctx;
 	if (!emu_control_allowed(req, resp))
 		return;
-	emu_state_reset_counters(emu->state);
+	emu_state_reset_counters(emu->state, http_connections_total(req->server));
 	counters_get(req, resp, ctx);
 }
 

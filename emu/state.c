@@ -32,6 +32,9 @@ struct emu_state {
 	uint64_t gzip_responses;
 	int64_t recent_ts[EMU_RECENT_TS];
 	size_t nrecent; /* how many recorded in all; the ring holds the last EMU_RECENT_TS */
+	/* connections = conn_base + (the server's total - conn_mark): conn_base comes from the
+	 * last clean stop, conn_mark is the server's total at the last reset. */
+	uint64_t conn_base, conn_mark;
 };
 
 /* ---- emu_meta access ---- */
@@ -284,7 +287,7 @@ void emu_state_count_http(struct emu_state *s, size_t bytes_in, size_t bytes_out
 	pthread_mutex_unlock(&s->lock);
 }
 
-json_t *emu_state_counters(struct emu_state *s)
+json_t *emu_state_counters(struct emu_state *s, uint64_t connections_total)
 {
 	json_t *req = json_object();
 	json_t *doc = NULL;
@@ -300,20 +303,24 @@ json_t *emu_state_counters(struct emu_state *s)
 	size_t first = s->nrecent > EMU_RECENT_TS ? s->nrecent - EMU_RECENT_TS : 0;
 	for (size_t i = first; recent && i < s->nrecent; i++)
 		json_array_append_new(recent, json_integer(s->recent_ts[i % EMU_RECENT_TS]));
-	doc = json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I}}", "requests", req,
-	                "recent_timestamps", recent, "gzip_responses",
-	                (json_int_t)s->gzip_responses, "actions", (json_int_t)s->actions_total,
-	                "http_requests", (json_int_t)s->http_requests, "bytes_in",
-	                (json_int_t)s->bytes_in, "bytes_out", (json_int_t)s->bytes_out, "faults",
-	                "error", (json_int_t)s->faults_error, "drop", (json_int_t)s->faults_drop,
-	                "latency", (json_int_t)s->faults_latency);
+	uint64_t conns = s->conn_base +
+	                 (connections_total >= s->conn_mark ? connections_total - s->conn_mark : 0);
+	doc = json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I}}", "requests",
+	                req, "recent_timestamps", recent, "connections", (json_int_t)conns,
+	                "gzip_responses", (json_int_t)s->gzip_responses, "actions",
+	                (json_int_t)s->actions_total, "http_requests", (json_int_t)s->http_requests,
+	                "bytes_in", (json_int_t)s->bytes_in, "bytes_out", (json_int_t)s->bytes_out,
+	                "faults", "error", (json_int_t)s->faults_error, "drop",
+	                (json_int_t)s->faults_drop, "latency", (json_int_t)s->faults_latency);
 	pthread_mutex_unlock(&s->lock);
 	return doc;
 }
 
-void emu_state_reset_counters(struct emu_state *s)
+void emu_state_reset_counters(struct emu_state *s, uint64_t connections_total)
 {
 	pthread_mutex_lock(&s->lock);
+	s->conn_base = 0;
+	s->conn_mark = connections_total;
 	s->nactions = 0;
 	s->other_actions = s->actions_total = 0;
 	s->http_requests = s->bytes_in = s->bytes_out = 0;
@@ -321,6 +328,62 @@ void emu_state_reset_counters(struct emu_state *s)
 	s->gzip_responses = 0;
 	s->nrecent = 0;
 	pthread_mutex_unlock(&s->lock);
+}
+
+int emu_state_save_counters(struct emu_state *s, uint64_t connections_total, struct err *e)
+{
+	json_t *doc = emu_state_counters(s, connections_total);
+	char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	if (!text)
+		return err_set(e, ERR_NOMEM, NULL, NULL);
+	int rc = meta_set(s->db, "counters", text, e);
+	free(text);
+	return rc;
+}
+
+static uint64_t count_of(json_t *o, const char *key)
+{
+	json_int_t v = json_integer_value(json_object_get(o, key));
+	return v > 0 ? (uint64_t)v : 0;
+}
+
+/* Loads what emu_state_save_counters saved; anything unreadable counts as zero. */
+static void counters_from_json(const char *text, struct emu_state *s)
+{
+	json_t *doc = json_loads(text, 0, NULL);
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		return;
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(json_object_get(doc, "requests"), key, v)
+	{
+		json_int_t n = json_integer_value(v);
+		if (n <= 0)
+			continue;
+		if (strcmp(key, "other") == 0) {
+			s->other_actions = (uint64_t)n;
+		} else if (s->nactions < MAX_KEYS && strlen(key) < sizeof(s->actions[0].key)) {
+			snprintf(s->actions[s->nactions].key, sizeof(s->actions[0].key), "%s", key);
+			s->actions[s->nactions++].n = (uint64_t)n;
+		}
+	}
+	s->actions_total = count_of(doc, "actions");
+	s->http_requests = count_of(doc, "http_requests");
+	s->bytes_in = count_of(doc, "bytes_in");
+	s->bytes_out = count_of(doc, "bytes_out");
+	s->gzip_responses = count_of(doc, "gzip_responses");
+	s->conn_base = count_of(doc, "connections");
+	json_t *f = json_object_get(doc, "faults");
+	s->faults_error = count_of(f, "error");
+	s->faults_drop = count_of(f, "drop");
+	s->faults_latency = count_of(f, "latency");
+	size_t i;
+	json_array_foreach(json_object_get(doc, "recent_timestamps"), i, v)
+	    s->recent_ts[s->nrecent++ % EMU_RECENT_TS] = (int64_t)json_integer_value(v);
+	json_decref(doc);
 }
 
 /* ---- life ---- */
@@ -345,6 +408,14 @@ int emu_state_new(struct db *db, struct emu_state **out, struct err *e)
 	}
 	if (text)
 		faults_from_json(text, &s->faults);
+	free(text);
+	text = NULL;
+	if ((rc = meta_get(db, "counters", &text, e))) {
+		emu_state_free(s);
+		return rc;
+	}
+	if (text)
+		counters_from_json(text, s);
 	free(text);
 	*out = s;
 	return 0;

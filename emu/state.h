@@ -2,8 +2,10 @@
  * state.h - the emulator's run-time state: clock offset, faults, counters.
  *
  * The clock offset and the fault settings are kept in memory for speed and
- * written through to emu_meta, so a restart keeps them. The counters live in
- * memory only (a restart starts them at zero; DELETE /_emu/counters too).
+ * written through to emu_meta, so a restart keeps them. The counters are kept in
+ * memory and saved to emu_meta when serve stops cleanly (SIGTERM/SIGINT), so a
+ * clean restart keeps them too; after a crash (kill -9) they start from the last
+ * clean stop. DELETE /_emu/counters sets them to zero.
  * Every function is thread-safe: handlers run on one thread per connection.
  */
 #ifndef IMMO_EMU_STATE_H
@@ -76,9 +78,14 @@ void emu_state_note_timestamp(struct emu_state *s, int64_t ts);
 
 /*
  * The counters as a new JSON object (caller decrefs): requests per action, actions,
- * http_requests, bytes_in, bytes_out, faults {error, drop, latency}. NULL when out of memory.
+ * http_requests, bytes_in, bytes_out, gzip_responses, connections, recent_timestamps,
+ * faults {error, drop, latency}. connections_total is the HTTP server's count of TCP
+ * connections since it started. NULL when out of memory.
  */
-json_t *emu_state_counters(struct emu_state *s);
-void emu_state_reset_counters(struct emu_state *s);
+json_t *emu_state_counters(struct emu_state *s, uint64_t connections_total);
+/* Sets every counter to zero (connections count from connections_total on). */
+void emu_state_reset_counters(struct emu_state *s, uint64_t connections_total);
+/* Saves the counters to emu_meta ("counters"); emu_state_new loads them. */
+int emu_state_save_counters(struct emu_state *s, uint64_t connections_total, struct err *e);
 
 #endif

@@ -83,8 +83,9 @@ static const struct opt_cmd serve_cmd = {
 };
 
 /* web_run's before_stop: the scheduler ends (transfers aborted) before the server goes. */
-static void stop_sync(void *eng)
+static void stop_sync(void *eng, struct http_server *s)
 {
+	(void)s;
 	sync_scheduler_stop(eng);
 }
 

@@ -5,8 +5,8 @@
 #include "core/log.h"
 #include "core/signals.h"
 
-int web_run(const char *program, const struct http_config *cfg, void (*before_stop)(void *arg),
-            void *arg)
+int web_run(const char *program, const struct http_config *cfg,
+            void (*before_stop)(void *arg, struct http_server *s), void *arg)
 {
 	struct err e = ERR_INIT;
 	struct http_server *s = NULL;
@@ -27,7 +27,7 @@ int web_run(const char *program, const struct http_config *cfg, void (*before_st
 	if (left)
 		LOG(LOG_WARN, "serve.drain_timeout", LI("in_flight", left));
 	if (before_stop)
-		before_stop(arg);
+		before_stop(arg, s);
 	http_stop(s);
 	LOG(LOG_INFO, "serve.stopped", LS("program", program));
 	return 0;

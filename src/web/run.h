@@ -14,10 +14,10 @@
  * Starts the server described by cfg, prints "PROGRAM: listening on http://ADDR" on stdout
  * (tests and the demo read the bound port from it), and serves until SIGTERM or SIGINT.
  * sig_setup() must have run first. before_stop (may be NULL) runs after the server has
- * drained and before it is freed (stop workers there). Returns the exit code: 0 after a
- * clean stop, 1 if the server could not start (the reason printed to stderr).
+ * drained and before it is freed (stop workers there; s is still valid). Returns the exit code: 0
+ * after a clean stop, 1 if the server could not start (the reason printed to stderr).
  */
-int web_run(const char *program, const struct http_config *cfg, void (*before_stop)(void *arg),
-            void *arg);
+int web_run(const char *program, const struct http_config *cfg,
+            void (*before_stop)(void *arg, struct http_server *s), void *arg);
 
 #endif

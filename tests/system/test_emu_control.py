@@ -179,7 +179,17 @@ check(status_of(emu.result(cust, READ)) == 0, "offset 0: fresh timestamps work a
 emu.ctl("PUT", f"/_emu/customers/{web}/config", {"claim_required": True})
 faults(latency_ms=5, error_rate=0.01)
 emu.ctl("PUT", "/_emu/clock", {"offset_s": 7})
+before = counters()
+check(before["http_requests"] > 0 and before["requests"], "positive control: counters moved")
 emu.restart()
+after = counters()
+check(all(after[k] == before[k] for k in ("requests", "actions", "http_requests", "bytes_in",
+                                          "bytes_out", "gzip_responses", "faults",
+                                          "recent_timestamps")),
+      f"a clean restart keeps the counters ({before} vs {after})")
+check(after["connections"] == before["connections"] + 1,
+      f"connections go on counting after a restart ({before['connections']} → "
+      f"{after['connections']}, +1 for this GET)")
 st, cfg = emu.ctl("GET", f"/_emu/customers/{web}/config")
 st2, f = emu.ctl("GET", "/_emu/faults")
 st3, clk = emu.ctl("GET", "/_emu/clock")
@@ -191,7 +201,13 @@ emu.ctl("PUT", f"/_emu/customers/{web}/config", {"claim_required": False})  # en
 res = emu.result(cust, read_address({"data": ["Name"], "listlimit": 10}), sign_ts=int(time.time()) + 7)
 check(status_of(res) == 0 and [r["elements"]["Name"] for r in res["data"]["records"]] ==
       ["Mustermann", "Morgen"], "restart keeps customers (token, secret) and addresses")
-check(counters()["http_requests"] == 1, "counters start at zero after a restart (by design)")
+check(counters()["http_requests"] == before["http_requests"] + 1,
+      "the counters go on from there (one API request more)")
+emu.ctl("DELETE", "/_emu/counters")
+emu.restart()
+c = counters()
+check(c["http_requests"] == 0 and c["requests"] == {} and c["connections"] == 1,
+      f"a reset before a restart stays reset ({c})")
 emu.ctl("PUT", "/_emu/clock", {"offset_s": 0})
 check(emu.stop_clean(), "the emulator stops cleanly (exit 0, no sanitizer report)")
 
