@@ -296,6 +296,10 @@ static int conn_open(struct db *db, const char *path, bool writer, struct sqlite
 		         db->opt.synchronous_full ? "PRAGMA synchronous = FULL"
 		                                  : "PRAGMA synchronous = NORMAL",
 		         e);
+	/* Statement journals (every savepoint of a group commit) and temporary b-trees stay
+	 * in memory: on disk they cost a write per page changed inside a savepoint. */
+	if (!rc)
+		rc = run(c, "PRAGMA temp_store = MEMORY", e);
 	if (rc)
 		goto out_close;
 	*out = c;
