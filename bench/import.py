@@ -5,8 +5,11 @@ fetching the same keyset pages (same filter, fields and sort, pre-signed) over o
 keep-alive connection in the same run. Prints, for 10,000 and N addresses: the HTTP
 requests immosync used against ⌈matching/500⌉ + 1 (one scope branch), immosync's peak RSS,
 the wall-time ratio immosync/floor, and immosync's CPU-seconds per 1,000 contacts.
+Floor and immosync run REPEAT times each, alternating (immosync on a fresh copy of the
+linked database every time); the figures are medians, with the range of the ratio, so one
+slow run on a shared machine does not decide the result.
 
-    bench/import.py [BUILD_DIR] [COUNT]      (COUNT default 100000)
+    bench/import.py [BUILD_DIR] [COUNT]      (COUNT default 100000; BENCH_REPEAT default 5)
 """
 import base64
 import hashlib
@@ -15,7 +18,9 @@ import json
 import math
 import os
 import secrets
+import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,6 +29,7 @@ import urllib.request
 
 build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
 count = int(sys.argv[2]) if len(sys.argv) > 2 else 100000
+repeat = max(1, int(os.environ.get("BENCH_REPEAT", "5")))
 EMU, IMMOSYNC = os.path.join(build, "onoffice-emu"), os.path.join(build, "immosync")
 work = tempfile.mkdtemp(prefix="bench-import-")
 emu_db = os.path.join(work, "emu.db")
@@ -139,28 +145,45 @@ try:
         sh([IMMOSYNC, "company", "link", "--company", str(cid), "--customer-web-id",
             c["customer_web_id"], "--token", c["token"], "--db", db],
            input=c["secret"] + "\n", env={**os.environ, "IMMOSYNC_MASTER_KEY": KEY})
-        f_wall, f_cpu, f_reqs = floor(c, ids)
-        counters(reset=True)
-        wall, cpu, rss, out = measured([IMMOSYNC, "sync", "initial", "--company", str(cid),
-                                        "--db", db, "--onoffice-url", api],
-                                       env={"IMMOSYNC_MASTER_KEY": KEY})
-        reqs = counters()["http_requests"]
-        doc = json.loads(out.strip().splitlines()[-1])
-        con = sqlite3.connect(db)
+        runs = []  # (floor wall, floor cpu, floor requests, wall, cpu, rss, requests, out)
+        run_db = os.path.join(work, f"run-{n}.db")
+        for r in range(repeat):
+            f_wall, f_cpu, f_reqs = floor(c, ids)
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(run_db + suffix):
+                    os.remove(run_db + suffix)
+            shutil.copy(db, run_db)
+            counters(reset=True)
+            wall, cpu, rss, out = measured([IMMOSYNC, "sync", "initial", "--company", str(cid),
+                                            "--db", run_db, "--onoffice-url", api],
+                                           env={"IMMOSYNC_MASTER_KEY": KEY})
+            runs.append((f_wall, f_cpu, f_reqs, wall, cpu, rss, counters()["http_requests"],
+                         out))
+        f_wall = statistics.median(x[0] for x in runs)
+        f_cpu = statistics.median(x[1] for x in runs)
+        f_reqs = runs[-1][2]
+        wall = statistics.median(x[3] for x in runs)
+        cpu = statistics.median(x[4] for x in runs)
+        rss = max(x[5] for x in runs)
+        reqs = max(x[6] for x in runs)
+        ratios = sorted(x[3] / x[0] for x in runs)
+        doc = json.loads(runs[-1][7].strip().splitlines()[-1])
+        con = sqlite3.connect(run_db)
         got = con.execute("SELECT count(*) FROM contacts").fetchone()[0]
         con.close()
         if got != keep or doc["done"] != len(ids):
             sys.exit(f"bench: imported {got} contacts of {keep} expected ({doc})")
         target = math.ceil(len(ids) / 500) + 1
         print(f"  {n:>7} addresses, {len(ids)} consented, {got} imported (seeded in "
-              f"{c['seed_s']:.1f} s)")
+              f"{c['seed_s']:.1f} s); medians of {repeat} alternating runs")
         print(f"    requests: immosync {reqs} (target ⌈{len(ids)}/500⌉ + 1 branch = {target}, "
               f"+ a small constant); floor {f_reqs}")
         print(f"    floor: curl, pre-signed pages   {f_wall:6.2f} s wall  {f_cpu:5.2f} CPU-s")
         print(f"    immosync sync initial           {wall:6.2f} s wall  {cpu:5.2f} CPU-s  "
               f"peak RSS {rss:.1f} MiB")
-        print(f"    ratio immosync/floor (wall) {wall / f_wall:.2f}; immosync CPU per 1,000 "
-              f"contacts {1000 * cpu / max(got, 1):.3f} s")
+        print(f"    ratio immosync/floor (wall) {wall / f_wall:.2f} (runs {ratios[0]:.2f}–"
+              f"{ratios[-1]:.2f}); immosync CPU per 1,000 contacts "
+              f"{1000 * cpu / max(got, 1):.3f} s")
 finally:
     emu.terminate()
     emu.wait()

@@ -271,9 +271,18 @@ static int run(struct sqlite_conn *c, const char *sql, struct err *e)
 	return rc;
 }
 
+/* Once per process, before any connection: SQLite's allocation statistics take a global
+ * mutex on every malloc (3% of an import's samples in perf); nothing here reads them. */
+static void sqlite_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int conn_open(struct db *db, const char *path, bool writer, struct sqlite_conn **out,
                      struct err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_configure);
 	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
 	int rc;
 
