@@ -60,11 +60,15 @@ void api_onoffice_open(struct http_req *req, struct http_resp *resp, void *ctx)
 	}
 	strncat(base, req->path, sizeof(base) - strlen(base) - 1);
 	struct err e = ERR_INIT;
-	int64_t company = 0;
-	int failure = 0;
-	int rc = sync_service_entry(api->sync, base, req->raw_query, api->provider_secret, &company,
-	                            &failure, &e);
-	if (!rc) {
+	struct sync_service_result r;
+	int rc = sync_service_entry(api->sync, base, req->raw_query, api->provider_secret, &r, &e);
+	if (!rc && r.revoked) {
+		page(resp, 200, "Freigabe übernommen – Zugriff aber entzogen",
+		     "Die Freigabe aus onOffice wurde übernommen. onOffice lehnt jedoch die "
+		     "Zugangsdaten ab (Zugriff in onOffice entzogen): Bitte schalten Sie BOTTIMMO "
+		     "im onOffice Marketplace erneut frei; bis dahin werden keine Daten "
+		     "übertragen.");
+	} else if (!rc) {
 		page(resp, 200, "BOTTIMMO ist mit onOffice verbunden",
 		     "Die Freigabe aus onOffice wurde übernommen. Eine wegen fehlender Freigabe "
 		     "angehaltene Synchronisierung läuft von selbst weiter. Sie können dieses "
@@ -78,7 +82,7 @@ void api_onoffice_open(struct http_req *req, struct http_resp *resp, void *ctx)
 		    resp, 403, "Link ungültig oder abgelaufen",
 		    "Der Aufruf aus onOffice konnte nicht bestätigt werden (Signatur ungültig oder "
 		    "Link abgelaufen). Bitte öffnen Sie BOTTIMMO erneut aus onOffice heraus.");
-	} else if (rc == ERR_INVALID_FIELD || rc == ERR_INVALID_ARG) {
+	} else if (rc == ERR_INVALID_FIELD || rc == ERR_INVALID_ARG) { /* as oo_mp_verify says */
 		page(resp, 400, "Unvollständiger Aufruf",
 		     "Dem Aufruf aus onOffice fehlen Angaben. Bitte öffnen Sie BOTTIMMO erneut aus "
 		     "onOffice heraus.");

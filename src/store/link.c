@@ -273,7 +273,7 @@ static int set_tx(struct db_conn *c, void *arg, struct err *e)
 	    "THEN onoffice_links.claim_sealed END, customer_web_id = excluded.customer_web_id, "
 	    "token_sealed = excluded.token_sealed, secret_sealed = excluded.secret_sealed, "
 	    "state = 'active', revoked_reason = NULL, claim_wanted = NULL, "
-	    "updated_at = excluded.updated_at",
+	    "claim_gen = onoffice_links.claim_gen + 1, updated_at = excluded.updated_at",
 	    &st, e);
 	if (rc)
 		return rc;
@@ -354,8 +354,8 @@ static int get_tx(struct db_conn *c, void *arg, struct err *e)
 	a->token_sealed = a->secret_sealed = a->claim_sealed = NULL;
 	int rc = db_prepare(c,
 	                    "SELECT customer_web_id, token_sealed, secret_sealed, claim_sealed, "
-	                    "state, revoked_reason, claim_wanted FROM onoffice_links WHERE "
-	                    "company_id = ?",
+	                    "state, revoked_reason, claim_wanted, claim_gen FROM onoffice_links "
+	                    "WHERE company_id = ?",
 	                    &st, e);
 	if (rc)
 		return rc;
@@ -381,6 +381,7 @@ static int get_tx(struct db_conn *c, void *arg, struct err *e)
 	/* Reasons are cut to fit when stored (link_mark_revoked). */
 	db_col_text(st, 5, o->revoked_reason, sizeof(o->revoked_reason));
 	db_col_text(st, 6, o->claim_wanted, sizeof(o->claim_wanted));
+	o->claim_gen = db_col_int(st, 7);
 	return 0;
 }
 
@@ -490,17 +491,71 @@ int link_mark_revoked(struct db *db, int64_t company_id, const char *reason, str
 	return db_tx(db, DB_WRITE, update_tx, &a, e);
 }
 
-int link_mark_claim_wanted(struct db *db, int64_t company_id, const char *reason, struct err *e)
+struct claim_arg {
+	int64_t company_id, gen, now;
+	const char *text; /* the sealed claim, or the reason */
+};
+
+static int mark_wanted_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct claim_arg *a = arg;
+	struct db_stmt *st;
+	bool row;
+	int rc = db_prepare(c,
+	                    "UPDATE onoffice_links SET claim_wanted = ?, updated_at = ? WHERE "
+	                    "company_id = ? AND claim_gen = ?",
+	                    &st, e);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, a->text);
+	db_bind_int(st, 2, a->now);
+	db_bind_int(st, 3, a->company_id);
+	db_bind_int(st, 4, a->gen);
+	if ((rc = db_step(st, &row, e)) || db_changes(c) > 0)
+		return rc;
+	/* Nothing changed: a newer claim or link (fine), or no link at all. */
+	int64_t one;
+	rc = db_query_int(c, "SELECT 1 FROM onoffice_links WHERE company_id = ?", &a->company_id, 1,
+	                  &one, e);
+	if (rc != ERR_NOT_FOUND)
+		return rc;
+	if ((rc = company_exists(c, a->company_id, e)))
+		return rc;
+	return err_set(e, ERR_NOT_LINKED, NULL, "company %lld is not linked to onOffice",
+	               (long long)a->company_id);
+}
+
+int link_mark_claim_wanted(struct db *db, int64_t company_id, int64_t claim_gen, const char *reason,
+                           struct err *e)
 {
 	char cut[sizeof(((struct link_creds *)0)->claim_wanted)];
 	if (cut_reason(reason && *reason ? reason : "onOffice wants a current claim", cut,
 	               sizeof(cut)))
 		return err_set(e, ERR_INVALID_FIELD, "reason", "the reason is not valid UTF-8");
-	struct update_arg a = {company_id,
-	                       "UPDATE onoffice_links SET claim_wanted = ?, updated_at = ? WHERE "
-	                       "company_id = ?",
-	                       cut, time_now_ms()};
-	return db_tx(db, DB_WRITE, update_tx, &a, e);
+	struct claim_arg a = {company_id, claim_gen, time_now_ms(), cut};
+	return db_tx(db, DB_WRITE, mark_wanted_tx, &a, e);
+}
+
+static int set_claim_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct claim_arg *a = arg;
+	struct update_arg u = {a->company_id,
+	                       "UPDATE onoffice_links SET claim_sealed = ?, claim_wanted = NULL, "
+	                       "claim_gen = claim_gen + 1, updated_at = ? WHERE company_id = ?",
+	                       a->text, a->now};
+	int rc = update_tx(c, &u, e);
+	if (rc)
+		return rc;
+	/* A pause may have pushed the next run out (backoff): due now, failures forgotten. */
+	struct db_stmt *st;
+	bool row;
+	if ((rc = db_prepare(c,
+	                     "UPDATE import_state SET next_run_at = NULL, failures = 0 WHERE "
+	                     "company_id = ?",
+	                     &st, e)))
+		return rc;
+	db_bind_int(st, 1, a->company_id);
+	return db_step(st, &row, e);
 }
 
 int link_set_claim(struct db *db, const struct crypto_key *key, int64_t company_id,
@@ -515,11 +570,8 @@ int link_set_claim(struct db *db, const struct crypto_key *key, int64_t company_
 	int rc = seal_column(key, company_id, "onoffice_claim", claim, &sealed);
 	if (rc)
 		return err_set(e, rc, NULL, "cannot seal the claim: %s", err_default_message(rc));
-	struct update_arg a = {company_id,
-	                       "UPDATE onoffice_links SET claim_sealed = ?, claim_wanted = NULL, "
-	                       "updated_at = ? WHERE company_id = ?",
-	                       sealed, time_now_ms()};
-	rc = db_tx(db, DB_WRITE, update_tx, &a, e);
+	struct claim_arg a = {company_id, 0, time_now_ms(), sealed};
+	rc = db_tx(db, DB_WRITE, set_claim_tx, &a, e);
 	free(sealed);
 	return rc;
 }

@@ -34,6 +34,7 @@ struct link_creds {
 	char state[16];           /* "active" or "revoked" */
 	char revoked_reason[256]; /* onOffice's message when revoked, "" otherwise */
 	char claim_wanted[256];   /* R-A12: onOffice's message when it wants a claim, or "" */
+	int64_t claim_gen;        /* which claim (and link) this is; see link_mark_claim_wanted */
 };
 
 /*
@@ -65,15 +66,18 @@ void link_creds_release(struct link_creds *c);
 /* R-S4: onOffice refused the credentials; reason is onOffice's message (no secret). */
 int link_mark_revoked(struct db *db, int64_t company_id, const char *reason, struct err *e);
 
-/* R-A12: the latest apiClaim of a service call, sealed under key; clears claim_wanted (the
- * transfers go on). ERR_INVALID_FIELD "claim" for an empty or over-long claim,
- * ERR_NOT_LINKED, ERR_NOT_FOUND. */
+/* R-A12: the latest apiClaim of a service call, sealed under key; clears claim_wanted and
+ * makes the company's import due at once (transfers go on). ERR_INVALID_FIELD "claim" for
+ * an empty or over-long claim, ERR_NOT_LINKED, ERR_NOT_FOUND. */
 int link_set_claim(struct db *db, const struct crypto_key *key, int64_t company_id,
                    const char *claim, struct err *e);
 
 /* R-A12: onOffice refused a call for want of a current claim (193/201/248); reason is its
- * message. Transfers pause (import_due skips the company) until link_set_claim. */
-int link_mark_claim_wanted(struct db *db, int64_t company_id, const char *reason, struct err *e);
+ * message. Transfers pause (import_due skips the company) until link_set_claim. claim_gen
+ * is link_creds.claim_gen of the credentials the refused call was sent with: when a newer
+ * claim (or link) was stored meanwhile, nothing changes (and the return is 0). */
+int link_mark_claim_wanted(struct db *db, int64_t company_id, int64_t claim_gen, const char *reason,
+                           struct err *e);
 
 /* The company linked to an onOffice customer (its web id); ERR_NOT_FOUND "customer_web_id"
  * when none is. */

@@ -27,11 +27,13 @@
  * "company:<id>:onoffice_claim"); claims stored in plain text before are dropped (a
  * service call brings a fresh one). claim_wanted holds onOffice's message when it
  * refused a call for want of a current claim (193/201/248): transfers pause until a
- * service call brings one.
+ * service call brings one. claim_gen counts stored claims (and re-links): a refusal
+ * marks claim_wanted only while the claim it was sent with is still the current one.
  */
 #define LINK_CLAIM_SQLITE                                                 \
 	"ALTER TABLE onoffice_links RENAME COLUMN claim TO claim_sealed;" \
 	"UPDATE onoffice_links SET claim_sealed = NULL;"                  \
-	"ALTER TABLE onoffice_links ADD COLUMN claim_wanted TEXT;"
+	"ALTER TABLE onoffice_links ADD COLUMN claim_wanted TEXT;"        \
+	"ALTER TABLE onoffice_links ADD COLUMN claim_gen INTEGER NOT NULL DEFAULT 0;"
 
 #endif

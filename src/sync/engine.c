@@ -103,12 +103,13 @@ void sync_mark_revoked(struct sync_engine *eng, int64_t company_id, const struct
 		    LS("advice", "re-activate the provider in the onOffice Marketplace"));
 }
 
-void sync_mark_claim_wanted(struct sync_engine *eng, int64_t company_id, const struct err *cause)
+void sync_mark_claim_wanted(struct sync_engine *eng, int64_t company_id, int64_t claim_gen,
+                            const struct err *cause)
 {
 	struct err e = ERR_INIT;
 	char reason[256];
 	sync_error_text(cause, ERR_OO_CLAIM, reason, sizeof(reason));
-	if (link_mark_claim_wanted(eng->db, company_id, reason, &e))
+	if (link_mark_claim_wanted(eng->db, company_id, claim_gen, reason, &e))
 		LOG(LOG_ERROR, "link.claim_mark_failed", LI("company", company_id),
 		    LS("error", e.message));
 	else
@@ -117,12 +118,13 @@ void sync_mark_claim_wanted(struct sync_engine *eng, int64_t company_id, const s
 		                 "(GET /onoffice/open brings a fresh claim)"));
 }
 
-int sync_note_refusal(struct sync_engine *eng, int64_t company_id, int rc, const struct err *e)
+int sync_note_refusal(struct sync_engine *eng, int64_t company_id, int64_t claim_gen, int rc,
+                      const struct err *e)
 {
 	if (rc == ERR_OO_AUTH)
 		sync_mark_revoked(eng, company_id, e);
 	else if (rc == ERR_OO_CLAIM)
-		sync_mark_claim_wanted(eng, company_id, e);
+		sync_mark_claim_wanted(eng, company_id, claim_gen, e);
 	return rc;
 }
 
@@ -134,7 +136,7 @@ static int default_source(void *arg, const struct sync_source_config *cfg,
 }
 
 int sync_open_source(struct sync_engine *eng, int64_t company_id, bool live,
-                     struct sync_source **out, struct err *e)
+                     struct sync_source **out, int64_t *claim_gen, struct err *e)
 {
 	struct link_creds creds;
 	memset(&creds, 0, sizeof(creds));
@@ -149,6 +151,14 @@ int sync_open_source(struct sync_engine *eng, int64_t company_id, bool live,
 		link_creds_release(&creds);
 		return rc;
 	}
+	if (creds.claim_wanted[0]) {
+		link_creds_release(&creds);
+		return err_set(e, ERR_CONFLICT, "onoffice",
+		               "transfers are paused: onOffice wants a fresh claim; open BOTTIMMO "
+		               "from onOffice once (R-A12)");
+	}
+	if (claim_gen)
+		*claim_gen = creds.claim_gen;
 	struct sync_source_config sc = {
 	    .url = eng->url,
 	    .ca_file = eng->ca_file,

@@ -39,6 +39,7 @@ struct pass {
 	struct sync_pass_result *r;
 	size_t nb;
 	bool initial;
+	int64_t claim_gen; /* of the credentials the source was opened with */
 };
 
 /* ---- ids seen in this pass (periodic reads may return a record more than once) ---- */
@@ -660,7 +661,7 @@ static int pass_locked(struct pass *p, struct err *e)
 		if ((rc = start_initial(p, e)))
 			return rc;
 	}
-	if ((rc = sync_open_source(p->eng, p->company_id, false, &p->src, e)))
+	if ((rc = sync_open_source(p->eng, p->company_id, false, &p->src, &p->claim_gen, e)))
 		return rc;
 	return p->initial ? run_initial(p, e) : run_periodic(p, e);
 }
@@ -758,7 +759,7 @@ int sync_pass(struct sync_engine *eng, int64_t company_id, int64_t deadline_ms,
 			                            : "onOffice refused the credentials");
 		} else if (rc == ERR_OO_CLAIM) {
 			if (!p.st.claim_wanted[0])
-				sync_mark_claim_wanted(eng, company_id, e);
+				sync_mark_claim_wanted(eng, company_id, p.claim_gen, e);
 			char why[240];
 			sync_error_text(e, rc, why, sizeof(why));
 			snprintf(text, sizeof(text), "onOffice verlangt eine neue Freigabe: %s",

@@ -92,18 +92,19 @@ static int check_linked(struct sync_engine *eng, int64_t company_id, struct err 
 	           : err_set(e, ERR_NOT_LINKED, NULL, "the company is not linked to onOffice yet");
 }
 
-static int after_call(struct sync_engine *eng, int64_t company_id, int rc, const struct err *e)
+static int after_call(struct sync_engine *eng, int64_t company_id, int64_t claim_gen, int rc,
+                      const struct err *e)
 {
-	return sync_note_refusal(eng, company_id, rc, e);
+	return sync_note_refusal(eng, company_id, claim_gen, rc, e);
 }
 
 /* Every ArtDaten value (Systembenutzer too), live or from the cache. */
 static int all_types(struct sync_engine *eng, int64_t company_id, struct sync_source **src,
-                     json_t **out, struct err *e)
+                     int64_t *claim_gen, json_t **out, struct err *e)
 {
 	if ((*out = cache_get(eng, company_id, "types", eng->cache_ttl_s)))
 		return 0;
-	int rc = *src ? 0 : sync_open_source(eng, company_id, true, src, e);
+	int rc = *src ? 0 : sync_open_source(eng, company_id, true, src, claim_gen, e);
 	if (!rc)
 		rc = (*src)->contact_types(*src, out, e);
 	if (!rc)
@@ -122,12 +123,13 @@ int sync_contact_types(struct sync_engine *eng, int64_t company_id, json_t **out
 	if (!(all = cache_get(eng, company_id, "types", eng->cache_ttl_s))) {
 		if ((rc = live_enter(eng, e)))
 			return rc;
-		rc = all_types(eng, company_id, &src, &all, e);
+		int64_t gen = 0;
+		rc = all_types(eng, company_id, &src, &gen, &all, e);
 		if (src)
 			src->free(src);
 		live_leave(eng);
 		if (rc)
-			return after_call(eng, company_id, rc, e);
+			return after_call(eng, company_id, gen, rc, e);
 	}
 	json_t *list = json_array(), *v;
 	size_t i;
@@ -182,7 +184,7 @@ static int count_system_only(struct sync_engine *eng, int64_t company_id, struct
 	const char *sys = NULL;
 	size_t i;
 	*with = *all = 0;
-	int rc = others ? all_types(eng, company_id, &src, &types, e)
+	int rc = others ? all_types(eng, company_id, &src, NULL, &types, e)
 	                : err_set(e, ERR_NOMEM, NULL, NULL);
 	json_array_foreach(types, i, v)
 	{
@@ -238,10 +240,10 @@ int sync_preview(struct sync_engine *eng, int64_t company_id, json_t **out, stru
 		sync_scope_release(&scope);
 		return rc;
 	}
-	int64_t with = 0, all = 0;
+	int64_t with = 0, all = 0, gen = 0;
 	size_t nb = sync_scope_branches(&scope);
 	if (nb)
-		rc = sync_open_source(eng, company_id, true, &src, e);
+		rc = sync_open_source(eng, company_id, true, &src, &gen, e);
 	for (size_t b = 0; !rc && b < nb; b++) {
 		int64_t w, a;
 		if (!(rc = count_branch(&scope, b, src, &w, &a, e))) {
@@ -261,7 +263,7 @@ int sync_preview(struct sync_engine *eng, int64_t company_id, json_t **out, stru
 	live_leave(eng);
 	sync_scope_release(&scope);
 	if (rc)
-		return after_call(eng, company_id, rc, e);
+		return after_call(eng, company_id, gen, rc, e);
 	json_t *o = json_pack("{s:I,s:I}", "matching", (json_int_t)with, "without_consent",
 	                      (json_int_t)(all - with));
 	if (!o)

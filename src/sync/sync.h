@@ -113,18 +113,24 @@ int sync_run_initial(struct sync_engine *eng, int64_t company_id, int retries,
  * wakes the scheduler. */
 int sync_request_initial(struct sync_engine *eng, int64_t company_id, struct err *e);
 
+/* What sync_service_entry found. */
+struct sync_service_result {
+	int64_t company_id; /* the company linked to the URL's customer, 0 if none */
+	int failure;        /* enum oo_mp_failure: OO_MP_OK (0) when the URL verified */
+	bool revoked;       /* the claim was stored, but onOffice refused the credentials (R-S4) */
+};
+
 /*
  * The Marketplace service entry (R-A12, GET /onoffice/open): verifies the signed URL
  * (base = scheme "://" host path of the public URL, query as received) with the
  * provider secret, stores the URL's apiClaim sealed for the company linked to its
- * customerWebId (ending a pause for want of a claim) and wakes the scheduler.
- * *failure gets the enum oo_mp_failure (OO_MP_OK = 0 when the URL verified). Errors:
+ * customerWebId (ending a pause for want of a claim) and wakes the scheduler. Errors:
  * those of oo_mp_verify (ERR_UNAUTHORIZED, ERR_INVALID_FIELD, ERR_INVALID_ARG),
- * ERR_NOT_FOUND "customer_web_id" when no company is linked to the customer.
+ * ERR_NOT_FOUND "customer_web_id" when no company is linked to the customer,
+ * ERR_UNAVAILABLE when the server has no master key.
  */
 int sync_service_entry(struct sync_engine *eng, const char *base, const char *query,
-                       const char *provider_secret, int64_t *company_id, int *failure,
-                       struct err *e);
+                       const char *provider_secret, struct sync_service_result *r, struct err *e);
 
 /* GET onoffice/contact-types: [{"key", "label"}] of ArtDaten without Systembenutzer
  * (live, cached). ERR_NOT_LINKED, ERR_BUSY (too many live calls), ERR_OO_* (ERR_OO_AUTH

@@ -36,16 +36,21 @@ struct sync_engine {
 	struct sync_cache_slot cache[SYNC_CACHE_SLOTS];
 };
 
-/* Opens a source for the company's link (import or live timeouts). ERR_NOT_LINKED. */
+/* Opens a source for the company's link (import or live timeouts); *claim_gen (may be NULL)
+ * gets the link's claim generation, for sync_note_refusal. ERR_NOT_LINKED; ERR_OO_AUTH when
+ * revoked; ERR_CONFLICT while onOffice wants a claim (R-A12: no call is made). */
 int sync_open_source(struct sync_engine *eng, int64_t company_id, bool live,
-                     struct sync_source **out, struct err *e);
+                     struct sync_source **out, int64_t *claim_gen, struct err *e);
 
 /* R-S4 after onOffice refused the credentials; e holds onOffice's message. */
 void sync_mark_revoked(struct sync_engine *eng, int64_t company_id, const struct err *cause);
 /* R-A12: onOffice wants a fresh claim (193/201/248); transfers pause until one comes. */
-void sync_mark_claim_wanted(struct sync_engine *eng, int64_t company_id, const struct err *cause);
-/* After an onOffice call: ERR_OO_AUTH revokes the link, ERR_OO_CLAIM pauses it; returns rc. */
-int sync_note_refusal(struct sync_engine *eng, int64_t company_id, int rc, const struct err *e);
+void sync_mark_claim_wanted(struct sync_engine *eng, int64_t company_id, int64_t claim_gen,
+                            const struct err *cause);
+/* After an onOffice call made with the credentials of claim_gen: ERR_OO_AUTH revokes the
+ * link, ERR_OO_CLAIM pauses it (unless a newer claim came meanwhile); returns rc. */
+int sync_note_refusal(struct sync_engine *eng, int64_t company_id, int64_t claim_gen, int rc,
+                      const struct err *e);
 
 /* Text of an error for last_error and logs. */
 void sync_error_text(const struct err *e, int rc, char *out, size_t cap);

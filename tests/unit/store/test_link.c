@@ -266,7 +266,7 @@ static void revoked_and_claim_need_a_link(void **state)
 	struct err e = ERR_INIT;
 	assert_int_equal(link_mark_revoked(f->db, f->a, "x", &e), ERR_NOT_LINKED);
 	assert_int_equal(link_set_claim(f->db, &f->k1, f->a, "c", &e), ERR_NOT_LINKED);
-	assert_int_equal(link_mark_claim_wanted(f->db, f->a, "x", &e), ERR_NOT_LINKED);
+	assert_int_equal(link_mark_claim_wanted(f->db, f->a, 0, "x", &e), ERR_NOT_LINKED);
 	assert_int_equal(link_mark_revoked(f->db, 9999, "x", &e), ERR_NOT_FOUND);
 	assert_int_equal(link_set_claim(f->db, &f->k1, 9999, "c", &e), ERR_NOT_FOUND);
 
@@ -282,18 +282,38 @@ static void revoked_and_claim_need_a_link(void **state)
 	link_creds_release(&c);
 
 	/* R-A12: a wanted claim is recorded, and a fresh claim clears it; re-linking too. */
-	assert_int_equal(link_mark_claim_wanted(f->db, f->a, "No matching extendedclaim", &e),
+	assert_int_equal(link_get(f->db, &f->k1, 1, f->a, &c, &e), ERR_OK);
+	int64_t gen = c.claim_gen;
+	link_creds_release(&c);
+	assert_int_equal(link_mark_claim_wanted(f->db, f->a, gen, "No matching extendedclaim", &e),
 	                 ERR_OK);
 	assert_int_equal(link_get(f->db, &f->k1, 1, f->a, &c, &e), ERR_OK);
 	assert_string_equal(c.claim_wanted, "No matching extendedclaim");
 	assert_string_equal(c.state, "active");
 	link_creds_release(&c);
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO import_state (company_id, next_run_at, failures) VALUES (%lld, "
+	         "99999999999999, 7)",
+	         (long long)f->a);
+	exec(f, sql); /* a pass backed off while paused */
 	assert_int_equal(link_set_claim(f->db, &f->k1, f->a, "fresh", &e), ERR_OK);
+	char *sched = text(f, "SELECT coalesce(next_run_at, 'now') || '/' || failures FROM "
+	                      "import_state");
+	assert_string_equal(sched, "now/0"); /* a fresh claim makes the import due at once */
+	free(sched);
 	assert_int_equal(link_get(f->db, &f->k1, 1, f->a, &c, &e), ERR_OK);
 	assert_string_equal(c.claim_wanted, "");
 	assert_string_equal(c.claim, "fresh");
+	assert_true(c.claim_gen > gen);
 	link_creds_release(&c);
-	assert_int_equal(link_mark_claim_wanted(f->db, f->a, NULL, &e), ERR_OK);
+	/* A refusal of a call sent with the older claim does not pause the fresh one. */
+	assert_int_equal(link_mark_claim_wanted(f->db, f->a, gen, "outdated", &e), ERR_OK);
+	assert_int_equal(link_get(f->db, &f->k1, 1, f->a, &c, &e), ERR_OK);
+	assert_string_equal(c.claim_wanted, "");
+	gen = c.claim_gen;
+	link_creds_release(&c);
+	assert_int_equal(link_mark_claim_wanted(f->db, f->a, gen, NULL, &e), ERR_OK);
 	link_a(f, "21546", SECRET);
 	assert_int_equal(link_get(f->db, &f->k1, 1, f->a, &c, &e), ERR_OK);
 	assert_string_equal(c.claim_wanted, "");
