@@ -46,10 +46,13 @@ static void contact(struct http_req *req, struct http_resp *resp, void *ctx)
 	http_reply_json(resp, 200, json_pack("{s:I,s:s?}", "id", (json_int_t)id, "q", q));
 }
 
+static atomic_int slow_entered;
+
 static void slow(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	(void)req;
 	(void)ctx;
+	atomic_fetch_add(&slow_entered, 1);
 	usleep(400 * 1000);
 	http_reply(resp, 200, "text/plain", "slow-done", 9);
 }
@@ -284,8 +287,13 @@ static void drain_answers_in_flight_requests_then_refuses(void **state)
 	int port = http_port(s);
 	struct slow_call c = {.port = port};
 	pthread_t t;
+	atomic_store(&slow_entered, 0);
 	pthread_create(&t, NULL, do_slow, &c);
-	usleep(150 * 1000); /* the request is now inside the handler */
+	/* Wait until the request is inside the handler (a fixed sleep is not enough on a
+	 * loaded machine: the request may still sit in the listen backlog). */
+	for (int i = 0; i < 10000 && !atomic_load(&slow_entered); i++)
+		usleep(1000);
+	assert_int_equal(atomic_load(&slow_entered), 1);
 	assert_int_equal(http_drain(s, 3000), 0);
 	pthread_join(t, NULL);
 	assert_int_equal(c.status, 200);
