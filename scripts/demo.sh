@@ -48,8 +48,11 @@ if [ ! -f "$dir/company.json" ]; then
 		>/dev/null
 fi
 
+# The Marketplace's provider secret of the demo (onOffice and immosync share it).
+provider_secret=demo-provider-secret
 "$build/immosync" serve --listen "127.0.0.1:$ui_port" --db "$dir/immosync.db" \
 	--onoffice-url "http://127.0.0.1:$emu_port/api/stable/api.php" \
+	--public-url "http://127.0.0.1:$ui_port" --provider-secret "$provider_secret" \
 	>"$dir/immosync.out" 2>"$dir/immosync.log" &
 pids+=($!)
 wait_ready immosync "http://127.0.0.1:$ui_port"
@@ -74,6 +77,10 @@ if [ "$fresh" = 1 ]; then
 	done
 fi
 token=$(field "$dir/company.json" api_token)
+# What onOffice opens when the agent clicks BOTTIMMO inside enterprise (R-A12).
+service_url=$("$build/onoffice-emu" service-url --customer "$(field "$dir/customer.json" \
+	customer_web_id)" --provider-url "http://127.0.0.1:$ui_port/onoffice/open" \
+	--provider-secret "$provider_secret" --db "$dir/emu.db")
 contacts=$(curl -fsS -H "Authorization: Bearer $token" \
 	"http://127.0.0.1:$ui_port/api/v1/contacts?per_page=1" |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
@@ -90,6 +97,8 @@ demo: started
     curl -H "Authorization: Bearer $token" 'http://127.0.0.1:$ui_port/api/v1/contacts?per_page=5'
     curl -H "Authorization: Bearer $token" -d '{"lead":{"email":"anna@example.de","first_name":"Anna"},"conversion":{"type":"callback","details":{"topic":"Preisfindung"}}}' http://127.0.0.1:$ui_port/api/v1/conversions
     curl http://127.0.0.1:$ui_port/metrics
+  open immosync from onOffice (service entry, signed, valid 10 minutes):
+    $service_url
 Not yet built: the export back to onOffice and the web UI. Press Ctrl-C to stop.
 MSG
 if [ -n "${DEMO_SECONDS:-}" ]; then
