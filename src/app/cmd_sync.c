@@ -32,6 +32,7 @@ enum {
 	SI_EXIT_AUTH = 3,
 	SI_EXIT_NOT_LINKED = 4,
 	SI_EXIT_NOT_FINISHED = 5,
+	SI_EXIT_CLAIM = 6,
 };
 
 static const struct opt_def si_opts[SI__N] = {
@@ -66,7 +67,8 @@ static const struct opt_cmd si_cmd = {
         "error; run it again to resume); 2 bad usage or no master key; 3 onOffice refused\n"
         "the credentials (Zugriff in onOffice entzogen: link the company again); 4 the\n"
         "company is not linked to onOffice; 5 not finished: interrupted (SIGINT/SIGTERM)\n"
-        "or the sync was stopped meanwhile (progress is kept).\n",
+        "or the sync was stopped meanwhile (progress is kept); 6 onOffice wants a fresh\n"
+        "claim (R-A12): open BOTTIMMO once from inside onOffice, then run it again.\n",
     .defs = si_opts,
     .ndefs = SI__N,
 };
@@ -124,6 +126,8 @@ static int exit_code(int rc)
 		return SI_EXIT_AUTH;
 	case ERR_NOT_LINKED:
 		return SI_EXIT_NOT_LINKED;
+	case ERR_OO_CLAIM:
+		return SI_EXIT_CLAIM;
 	case ERR_CONFLICT:
 	case ERR_UNAVAILABLE:
 		return SI_EXIT_NOT_FINISHED;
@@ -223,7 +227,11 @@ int cmd_sync_initial(int argc, char **argv)
 		draw_bar(db, company_id, true);
 	rc = exit_code(w.rc);
 	if (w.rc) {
-		fprintf(stderr, "%s %s: %s\n", APP_PROGRAM, cmd, w.e.message);
+		fprintf(stderr, "%s %s: %s%s\n", APP_PROGRAM, cmd, w.e.message,
+		        w.rc == ERR_OO_CLAIM
+		            ? " — onOffice wants a fresh claim: open BOTTIMMO once "
+		              "from inside onOffice, then run this again"
+		            : "");
 		goto out;
 	}
 	struct import_state st;

@@ -88,6 +88,9 @@ check(st_types == 409 and st_prev == 409,
       f"live calls answer 409 while paused ({st_types} {doc_types}, {st_prev})")
 check(st_set == 200, f"settings can still be saved (types stored unchecked) ({st_set})")
 w.settings(tok, all_contacts=True, contact_types=[])
+r = w.sync_initial(cid)
+check(r.returncode == 6 and "claim" in r.stderr,
+      f"sync initial exits 6 (fresh claim wanted) without a request ({r.returncode} {r.stderr})")
 time.sleep(2)
 check(w.counters()["actions"] == actions,
       f"no request of any kind reaches onOffice while paused ({w.counters()['requests']})")
