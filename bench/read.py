@@ -83,7 +83,7 @@ try:
     f_bytes = counters()["bytes_out"]
 
     counters(reset=True)
-    conns0 = counters()["connections"]  # cumulative since start, this GET included
+    conns0 = counters()["connections"]  # since the reset above, this GET included
     c_wall, c_cpu, out = timed([PROBE, "read", "--all", "--url", api, "--token", cust["token"],
                                 "--data", ",".join(DATA)],
                                env={"OO_PROBE_SECRET": cust["secret"]})

@@ -27,10 +27,24 @@ static void stop_set(sigset_t *set)
 #ifndef SIG_SANITIZED /* the sanitizers report these signals better themselves */
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
-/* Only async-signal-safe calls: one line naming the signal, the stack, then the default
- * action (core dump) by re-raising with the handler reset (SA_RESETHAND). */
+static volatile sig_atomic_t in_fatal;
+
+/* Only async-signal-safe calls. Every fatal signal goes back to its default action first,
+ * so a fault inside this handler (or a second thread crashing) ends the process instead
+ * of re-entering; a second entry only re-raises. Then one line naming the signal, the
+ * stack (alarm: if unwinding hangs on a lock the crashed thread held, SIGALRM ends the
+ * process after 5 s), and the default action (core dump) by re-raising. */
 static void on_fatal(int signo)
 {
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	sigemptyset(&dfl.sa_mask);
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaction(fatal_signals[i], &dfl, NULL);
+	if (in_fatal) {
+		raise(signo);
+		return;
+	}
+	in_fatal = 1;
 	static const char head[] = "level=error event=process.crash signal=";
 	const char *name = signo == SIGSEGV  ? "SIGSEGV"
 	                   : signo == SIGBUS ? "SIGBUS"
@@ -41,6 +55,7 @@ static void on_fatal(int signo)
 	ignored = write(STDERR_FILENO, name, strlen(name));
 	ignored = write(STDERR_FILENO, "\n", 1);
 	(void)ignored;
+	alarm(5);
 	void *frames[64];
 	backtrace_symbols_fd(frames, backtrace(frames, 64), STDERR_FILENO);
 	raise(signo);
@@ -52,7 +67,7 @@ static int fatal_setup(void)
 #ifndef SIG_SANITIZED
 	void *warm[1];
 	backtrace(warm, 1); /* loads libgcc now, not inside the handler */
-	struct sigaction sa = {.sa_handler = on_fatal, .sa_flags = SA_RESETHAND | SA_NODEFER};
+	struct sigaction sa = {.sa_handler = on_fatal, .sa_flags = SA_NODEFER};
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
 		if (sigaction(fatal_signals[i], &sa, NULL) != 0)

@@ -8,6 +8,8 @@
  * A crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) writes one line
  * "event=process.crash signal=…" and the stack to stderr, then takes the
  * default action (core dump); sanitizer builds leave these to the sanitizer.
+ * Not covered: a stack overflow (no alternate signal stack) dumps core
+ * without the line.
  * The main thread then waits in sig_wait_stop(), which returns the first
  * SIGTERM or SIGINT; SIGHUP is reported through the callback (log reopen,
  * reload) and waiting continues.

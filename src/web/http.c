@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,6 +244,16 @@ out_end:
 	buf_release(&out);
 	deflateEnd(&z);
 	return rc;
+}
+
+const char *http_event_loop(const struct http_server *s)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_FLAGS);
+	if (!info)
+		return "unknown";
+	return (info->flags & MHD_USE_EPOLL)  ? "epoll"
+	       : (info->flags & MHD_USE_POLL) ? "poll"
+	                                      : "select";
 }
 
 uint64_t http_connections_total(const struct http_server *s)
@@ -698,8 +709,11 @@ int http_drain(struct http_server *s, int timeout_ms)
 	 * while a worker still holds it. */
 	if (s->quiesced_fd == MHD_INVALID_SOCKET) {
 		s->quiesced_fd = MHD_quiesce_daemon(s->daemon);
-		if (s->quiesced_fd != MHD_INVALID_SOCKET)
-			shutdown(s->quiesced_fd, SHUT_RDWR);
+		if (s->quiesced_fd != MHD_INVALID_SOCKET &&
+		    shutdown(s->quiesced_fd, SHUT_RDWR) != 0)
+			LOG(LOG_WARN, "http.drain_listen",
+			    LS("why", "new connections wait in the backlog until the stop"),
+			    LS("error", strerror(errno)));
 	}
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);

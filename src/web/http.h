@@ -108,6 +108,10 @@ const char *http_address(const struct http_server *s);
 /* "https" when the server speaks TLS, else "http". */
 const char *http_scheme(const struct http_server *s);
 
+/* The event loop libmicrohttpd runs: "poll", "epoll" or "select" (logged at start; the
+ * thread pool must not be "epoll", see http.c). */
+const char *http_event_loop(const struct http_server *s);
+
 /* TCP connections accepted since start (keep-alive reuse shows as few connections). */
 uint64_t http_connections_total(const struct http_server *s);
 

@@ -15,7 +15,7 @@ int web_run(const char *program, const struct http_config *cfg,
 		return 1;
 	}
 	LOG(LOG_INFO, "serve.start", LS("program", program), LS("listen", http_address(s)),
-	    LS("version", IMMO_VERSION));
+	    LS("event_loop", http_event_loop(s)), LS("version", IMMO_VERSION));
 	printf("%s: listening on %s://%s\n", program, http_scheme(s), http_address(s));
 	fflush(stdout);
 

@@ -36,7 +36,7 @@ web = cred["customer_web_id"]
 r = emu.seed(web, 1234, seed=3, until="2026-11-01")
 check(r.returncode == 0, f"seeded 1,234 ({r.stderr[-200:]})")
 emu.ctl("DELETE", "/_emu/counters")
-conns0 = counters(emu)["connections"]  # the emulator's count since start, this GET included
+conns0 = counters(emu)["connections"]  # since the reset above, this GET included
 rc, doc = probe(emu, cred, "read", "--all", "--data", "Vorname,Name,Email", "--sortby", "Name")
 c = counters(emu)
 probe_conns = c["connections"] - conns0 - 1  # less the GET that reads the counters

@@ -7,16 +7,17 @@
 #include <cmocka.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/signals.h"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define SANITIZED 1
 #endif
 #endif
@@ -102,6 +103,26 @@ static void crash_is_reported_then_default_action(void **state)
 	assert_non_null(strstr(out, "level=error event=process.crash signal=SIGSEGV\n"));
 	assert_non_null(strstr(out, ")[0x")); /* at least one stack frame follows */
 }
+
+static void abort_after_setup(void)
+{
+	if (sig_setup() != 0)
+		_exit(3);
+	abort();
+}
+
+/* abort() raises SIGABRT again when a handler returns: reported once, dies of SIGABRT. */
+static void abort_is_reported_once(void **state)
+{
+	(void)state;
+	char out[16384];
+	int st = in_child(abort_after_setup, out, sizeof(out));
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGABRT);
+	const char *first = strstr(out, "event=process.crash signal=SIGABRT\n");
+	assert_non_null(first);
+	assert_null(strstr(first + 1, "event=process.crash"));
+}
 #endif
 
 static void names(void **state)
@@ -121,6 +142,7 @@ int main(void)
 	    cmocka_unit_test(crash_is_left_to_the_sanitizer),
 #else
 	    cmocka_unit_test(crash_is_reported_then_default_action),
+	    cmocka_unit_test(abort_is_reported_once),
 #endif
 	    cmocka_unit_test(names),
 	};

@@ -510,7 +510,7 @@ static void query_int_and_clock(void **state)
 
 struct pragma_arg {
 	char journal[16];
-	int64_t fk, sync;
+	int64_t fk, sync, temp_store;
 };
 
 static int pragma_tx(struct db_conn *c, void *arg, struct err *e)
@@ -525,7 +525,8 @@ static int pragma_tx(struct db_conn *c, void *arg, struct err *e)
 		return rc ? rc : ERR_NOT_FOUND;
 	if ((rc = db_col_text(st, 0, a->journal, sizeof(a->journal))))
 		return rc;
-	if ((rc = db_query_int(c, "PRAGMA foreign_keys", NULL, 0, &a->fk, e)))
+	if ((rc = db_query_int(c, "PRAGMA foreign_keys", NULL, 0, &a->fk, e)) ||
+	    (rc = db_query_int(c, "PRAGMA temp_store", NULL, 0, &a->temp_store, e)))
 		return rc;
 	return db_query_int(c, "PRAGMA synchronous", NULL, 0, &a->sync, e);
 }
@@ -536,12 +537,18 @@ static void wal_and_foreign_keys_are_on(void **state)
 	struct err e = ERR_INIT;
 
 	for (int mode = DB_READ; mode <= DB_WRITE; mode++) {
-		struct pragma_arg a = {"", -1, -1};
+		struct pragma_arg a = {"", -1, -1, -1};
 		assert_int_equal(db_tx(f->db, (enum db_mode)mode, pragma_tx, &a, &e), ERR_OK);
 		assert_string_equal(a.journal, "wal");
 		assert_int_equal(a.fk, 1);
-		assert_int_equal(a.sync, 1); /* NORMAL */
+		assert_int_equal(a.sync, 1);       /* NORMAL */
+		assert_int_equal(a.temp_store, 2); /* MEMORY: savepoint journals stay off disk */
 	}
+	/* SQLite's allocation statistics are off (db_sqlite.c configures them away before
+	 * the first connection): with them on, the connections above would show here. */
+	sqlite3_int64 used = -1, high = -1;
+	assert_int_equal(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &used, &high, 0), SQLITE_OK);
+	assert_int_equal(used, 0);
 
 	/* synchronous_full really switches (the check above can fail). */
 	struct db *db;
@@ -549,7 +556,7 @@ static void wal_and_foreign_keys_are_on(void **state)
 	o.synchronous_full = true;
 	o.read_conns = 1;
 	assert_int_equal(db_open(f->t.path, &o, &db, &e), ERR_OK);
-	struct pragma_arg a = {"", -1, -1};
+	struct pragma_arg a = {"", -1, -1, -1};
 	assert_int_equal(db_tx(db, DB_READ, pragma_tx, &a, &e), ERR_OK);
 	assert_int_equal(a.sync, 2);
 	assert_int_equal(db_tx(db, DB_WRITE, pragma_tx, &a, &e), ERR_OK);
