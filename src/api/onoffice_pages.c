@@ -27,6 +27,14 @@ static void page(struct http_resp *resp, int status, const char *title, const ch
 	         title, text);
 	http_reply(resp, status, "text/html; charset=utf-8", buf_str(&b), b.len);
 	buf_release(&b);
+	/* The URL carries a claim and a signature: never cached, never sent on as a referrer.
+	 * No frame-ancestors: onOffice shows these pages in its iframe from hosts we do not
+	 * know for sure (docs/decisions.md). */
+	http_set_header(resp, "Cache-Control", "no-store");
+	http_set_header(resp, "Referrer-Policy", "no-referrer");
+	http_set_header(resp, "X-Content-Type-Options", "nosniff");
+	http_set_header(resp, "Content-Security-Policy",
+	                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
 }
 
 /* scheme "://" host of a public URL (no port, no path) into out; false if malformed. */

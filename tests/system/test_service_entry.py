@@ -109,7 +109,11 @@ check(link_row()[0] is None and link_row()[1] is not None,
 
 # ---- the real one: claim stored sealed, import resumes and completes ----
 claim = unquote_plus(dict(p.split("=", 1) for p in good.split("?", 1)[1].split("&"))["apiClaim"])
-check(open_url(good) == 200, "the signed service URL → 200")
+st, page, hdrs = w.client.request("GET", good[len(PUBLIC):])
+check(st == 200, "the signed service URL → 200")
+check(hdrs.get("Cache-Control") == "no-store" and hdrs.get("Referrer-Policy") == "no-referrer"
+      and hdrs.get("Content-Type", "").startswith("text/html"),
+      f"the page is German HTML, never cached, no referrer ({hdrs})")
 row = link_row()
 check(row[0] is not None and row[1] is None, "claim stored, pause ended")
 w.q_write("PRAGMA wal_checkpoint(TRUNCATE)")  # everything into the main file
@@ -143,6 +147,10 @@ check(open_url(newer) == 200, "opening BOTTIMMO from onOffice again → 200")
 check(w.wait(lambda: added in w.imported(cid), timeout=30),
       "after the newer claim the import goes on (a contact added meanwhile arrives)")
 
+log = w.srv.log()
+check("service.claim_stored" in log, "positive control: the log is serve's, with the entry")
+check(claim not in log and PROVIDER_SECRET not in log and "signature=" not in log,
+      "neither the claim, the provider secret nor a signature in serve's log")
 check(w.stop() == 0, "serve stops cleanly")
 check(w.emu.stop_clean(), "emulator stops cleanly")
 finish()
