@@ -92,6 +92,7 @@ static void drain_and_stop_under_load_never_abort(void **state)
 		atomic_store(&h.port, http_port(s));
 		usleep((useconds_t)(c % 7) * 300);
 		http_drain(s, 1000);
+		atomic_store(&h.port, 0); /* the port is free from now on: not ours to call */
 		http_stop(s);
 	}
 	atomic_store(&h.stop, true);
