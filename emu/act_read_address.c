@@ -12,6 +12,7 @@
 #include "address_read.h"
 #include "api.h"
 #include "filter.h"
+#include "readq.h"
 #include "sqlq.h"
 
 #define LISTLIMIT_DEFAULT 20
@@ -59,15 +60,9 @@ static int parse_data(struct read_req *r, struct emu_answer *ans)
 		const struct emu_afield *f = emu_afield_find(name);
 		if (!f)
 			return emu_fail(ans, OO_UNKNOWN_FIELD, "Unknown field: %.80s", name);
-		bool dup = false;
-		for (size_t k = 0; k < r->ndata; k++)
-			dup = dup || r->data[k] == f;
-		if (dup)
-			continue;
-		if (r->ndata == MAX_DATA)
-			return emu_fail(ans, OO_BAD_PARAMETER,
-			                "Invalid value for parameter \"data\"");
-		r->data[r->ndata++] = f;
+		int rc = emu_readq_add_field(r->data, &r->ndata, MAX_DATA, f, ans);
+		if (rc)
+			return rc;
 		r->want_entries = r->want_entries || f->kind == AF_ENTRIES || f->kind == AF_DEFAULT;
 		r->want_multis = r->want_multis || f->kind == AF_MULTI;
 	}

@@ -204,18 +204,27 @@ static void clock_put(struct http_req *req, struct http_resp *resp, void *ctx)
 
 /* ---- customer configuration ---- */
 
+/* A control call on /_emu/customers/{webid}…: allowed from here and the capture into web_id
+ * (32 bytes); otherwise the answer is sent and false returned. */
+static bool customer_route(struct http_req *req, struct http_resp *resp, char web_id[32])
+{
+	if (!emu_control_allowed(req, resp))
+		return false;
+	if (!http_capture(req, "webid", web_id, 32)) {
+		http_reply_err(resp, ERR_NOT_FOUND, "webid", "no such customer");
+		return false;
+	}
+	return true;
+}
+
 static void config_get(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct emu *emu = ctx;
-	if (!emu_control_allowed(req, resp))
-		return;
 	char web_id[32];
 	struct emu_customer c;
 	struct err e = ERR_INIT;
-	if (!http_capture(req, "webid", web_id, sizeof(web_id))) {
-		http_reply_err(resp, ERR_NOT_FOUND, "webid", "no such customer");
+	if (!customer_route(req, resp, web_id))
 		return;
-	}
 	int rc = emu_customer_by_webid(emu->db, web_id, &c, &e);
 	if (rc) {
 		http_reply_error(resp, &e);
@@ -228,13 +237,9 @@ static void config_get(struct http_req *req, struct http_resp *resp, void *ctx)
 static void config_put(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct emu *emu = ctx;
-	if (!emu_control_allowed(req, resp))
-		return;
 	char web_id[32];
-	if (!http_capture(req, "webid", web_id, sizeof(web_id))) {
-		http_reply_err(resp, ERR_NOT_FOUND, "webid", "no such customer");
+	if (!customer_route(req, resp, web_id))
 		return;
-	}
 	json_t *doc = emu_control_body(req, resp);
 	if (!doc)
 		return;
@@ -250,14 +255,13 @@ static void config_put(struct http_req *req, struct http_resp *resp, void *ctx)
 static void customer_get(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct emu *emu = ctx;
-	if (!emu_control_allowed(req, resp))
-		return;
 	char web_id[32];
 	struct emu_customer c;
 	struct err e = ERR_INIT;
 	json_t *doc = NULL;
-	if (!http_capture(req, "webid", web_id, sizeof(web_id)) ||
-	    emu_customer_by_webid(emu->db, web_id, &c, &e)) {
+	if (!customer_route(req, resp, web_id))
+		return;
+	if (emu_customer_by_webid(emu->db, web_id, &c, &e)) {
 		http_reply_err(resp, ERR_NOT_FOUND, "webid", "no such customer");
 		return;
 	}

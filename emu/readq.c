@@ -7,6 +7,18 @@
 #define LISTLIMIT_MAX     500
 #define IDS_MAX           500
 
+int emu_readq_add_field(const struct emu_afield **data, size_t *n, size_t max,
+                        const struct emu_afield *f, struct emu_answer *ans)
+{
+	for (size_t k = 0; k < *n; k++)
+		if (data[k] == f)
+			return 0;
+	if (*n == max)
+		return emu_fail(ans, OO_BAD_PARAMETER, "Invalid value for parameter \"data\"");
+	data[(*n)++] = f;
+	return 0;
+}
+
 static int parse_data(json_t *params, emu_field_lookup find, struct emu_readq *r,
                       struct emu_answer *ans)
 {
@@ -25,15 +37,9 @@ static int parse_data(json_t *params, emu_field_lookup find, struct emu_readq *r
 			return emu_fail(ans, OO_UNKNOWN_FIELD, "Unknown field: %.80s",
 			                json_is_string(v) ? json_string_value(v)
 			                                  : "(not a string)");
-		bool dup = false;
-		for (size_t k = 0; k < r->ndata; k++)
-			dup = dup || r->data[k] == f;
-		if (dup)
-			continue;
-		if (r->ndata == EMU_READQ_MAX_DATA)
-			return emu_fail(ans, OO_BAD_PARAMETER,
-			                "Invalid value for parameter \"data\"");
-		r->data[r->ndata++] = f;
+		int rc = emu_readq_add_field(r->data, &r->ndata, EMU_READQ_MAX_DATA, f, ans);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

@@ -32,6 +32,14 @@ struct emu_readq {
 };
 
 /*
+ * Appends f to data[0..*n) unless it is listed already (a field named twice is read
+ * once). Returns 0, or, when the list is full (max), the code OO_BAD_PARAMETER for
+ * "data" set in ans.
+ */
+int emu_readq_add_field(const struct emu_afield **data, size_t *n, size_t max,
+                        const struct emu_afield *f, struct emu_answer *ans);
+
+/*
  * Parses data, sortby/sortorder, listlimit and listoffset of params with find naming the
  * fields. Fields without cmp cannot be sorted by. Returns 0 or an error code set in ans.
  */
