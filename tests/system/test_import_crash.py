@@ -32,7 +32,9 @@ w.counters(reset=True)
 st, doc = w.api("POST", "sync/initial", wtok)
 check(st == 202, "POST sync/initial with a wrong secret is accepted (the first use checks it)")
 REVOKED = "Zugriff in onOffice entzogen"
-s = w.wait(lambda: (lambda s: s if any(REVOKED in x for x in s["warnings"]) else None)(
+# The link is marked revoked and the import's error recorded in two steps: wait for both.
+s = w.wait(lambda: (lambda s: s if any(REVOKED in x for x in s["warnings"])
+                    and (s["import"]["last_error"] or "").startswith(REVOKED) else None)(
     w.status(wtok)), timeout=30)
 n1 = w.counters()["http_requests"]
 check(s is not None and "Marketplace" in " ".join(s["warnings"])
