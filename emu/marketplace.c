@@ -44,8 +44,9 @@ static int hexval(char c)
 	return -1;
 }
 
-/* PHP urldecode of s[0..n): '+' is a space, %XX a byte, a stray '%' stays. malloc'd. */
-static char *php_urldecode(const char *s, size_t n)
+/* PHP urldecode of s[0..n): '+' is a space, %XX a byte, a stray '%' stays. malloc'd;
+ * NULL on ENOMEM and when it decodes to a NUL, which a C string cannot hold (*nul set). */
+static char *php_urldecode(const char *s, size_t n, bool *nul)
 {
 	char *out = malloc(n + 1);
 	size_t o = 0;
@@ -58,6 +59,11 @@ static char *php_urldecode(const char *s, size_t n)
 		           hexval(s[i + 2]) >= 0) {
 			out[o++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
 			i += 2;
+			if (!out[o - 1]) {
+				*nul = true;
+				free(out);
+				return NULL;
+			}
 		} else {
 			out[o++] = s[i];
 		}
@@ -155,9 +161,13 @@ static int existing_pairs(const struct parsed_url *p, struct pair *ps, size_t *n
 			if (*n == MAX_PARAMS)
 				return err_set(e, ERR_INVALID_ARG, "provider-url",
 				               "too many parameters");
-			ps[*n].key = php_urldecode(q, kl);
-			ps[*n].value = eq ? php_urldecode(eq + 1, len - kl - 1) : strdup("");
+			bool nul = false;
+			ps[*n].key = php_urldecode(q, kl, &nul);
+			ps[*n].value = eq ? php_urldecode(eq + 1, len - kl - 1, &nul) : strdup("");
 			(*n)++;
+			if (nul)
+				return err_set(e, ERR_INVALID_ARG, "provider-url",
+				               "its query decodes to a NUL byte (%%00)");
 			if (!ps[*n - 1].key || !ps[*n - 1].value)
 				return err_set(e, ERR_NOMEM, NULL, NULL);
 		}

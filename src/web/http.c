@@ -19,6 +19,7 @@
 #include "core/metrics.h"
 #include "core/opt.h"
 #include "core/utf8.h"
+#include "web/target.h"
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -370,16 +371,23 @@ static enum MHD_Result queue(struct http_server *s, struct http_req *req, struct
 	return ret;
 }
 
-static enum MHD_Result answer_error(struct http_server *s, struct http_req *req, int code,
-                                    const char *message)
+static enum MHD_Result answer_err(struct http_server *s, struct http_req *req, const struct err *e)
 {
 	struct http_resp resp = {.body = BUF_INIT(4096)};
-	http_reply_err(&resp, code, NULL, message);
-	if (code == ERR_METHOD && req->match.allow[0])
+	http_reply_error(&resp, e);
+	if (e->code == ERR_METHOD && req->match.allow[0])
 		http_set_header(&resp, "Allow", req->match.allow);
 	enum MHD_Result r = queue(s, req, &resp);
 	buf_release(&resp.body);
 	return r;
+}
+
+static enum MHD_Result answer_error(struct http_server *s, struct http_req *req, int code,
+                                    const char *message)
+{
+	struct err e = ERR_INIT;
+	err_set(&e, code, NULL, "%s", message);
+	return answer_err(s, req, &e);
 }
 
 static size_t body_cap(struct http_server *s, struct http_req *req)
@@ -388,6 +396,214 @@ static size_t body_cap(struct http_server *s, struct http_req *req)
 		return 0;
 	size_t max = s->cfg.routes[req->route].body_max;
 	return max ? max : HTTP_BODY_DEFAULT;
+}
+
+/* ---- the request head: nothing cut short by a NUL ----
+ *
+ * libmicrohttpd 0.9.75 (Debian 12's) parses the request head in its read buffer and hands
+ * out C strings into it: the method, the target, the version and each header's name and
+ * value. It ends a header value with strlen(), so "Authorization: Bearer T\0garbage"
+ * reaches us as "Bearer T", and a raw NUL in the target cuts the path; its API has no way
+ * to tell. What it leaves behind is the layout: those strings lie in order in the first
+ * MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE bytes from the method, and between them stand
+ * only the NULs it wrote over the separators (SP after the method and before the version,
+ * ':' after a name, CR LF or LF after a line) and the whitespace it skipped. head_clean()
+ * walks that layout: any other byte between the strings is the rest of a string that a
+ * NUL cut short, and any string outside the head (a folded header line, which MHD moves)
+ * is refused as well. It also refuses control bytes inside the strings (HTAB is allowed
+ * in values). A change of libmicrohttpd that moves this layout makes every request fail
+ * this check, loudly, in every system test - never silently.
+ *
+ * What it cannot see: a NUL as the very last byte before a bare-LF line end looks like the
+ * CR of a CR LF ("ab\0\n" reads as "ab"). docs/decisions.md, "Control bytes".
+ */
+
+struct head_field {
+	size_t key, klen, val, vlen; /* offsets from the method */
+};
+
+struct head_fields {
+	struct head_field *v;
+	size_t n, cap;
+	uintptr_t base;
+	size_t size;
+	bool outside; /* a string lies outside the head */
+};
+
+static enum MHD_Result collect_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     size_t klen, const char *value, size_t vlen)
+{
+	(void)kind;
+	struct head_fields *h = cls;
+	uintptr_t k = (uintptr_t)key, v = (uintptr_t)value;
+	if (!key || !value || k < h->base || v < h->base || k - h->base + klen > h->size ||
+	    v - h->base + vlen > h->size || h->n == h->cap) {
+		h->outside = true;
+		return MHD_NO;
+	}
+	h->v[h->n++] = (struct head_field){k - h->base, klen, v - h->base, vlen};
+	return MHD_YES;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	size_t x = ((const struct head_field *)a)->key, y = ((const struct head_field *)b)->key;
+	return x < y ? -1 : x > y;
+}
+
+/* Bytes head[from..to) are min..max NULs, then only SP/HTAB when ws is set. */
+static bool gap_ok(const char *head, size_t from, size_t to, size_t min, size_t max, bool ws)
+{
+	if (to < from)
+		return false;
+	size_t nul = 0;
+	while (from + nul < to && head[from + nul] == '\0')
+		nul++;
+	if (nul < min || nul > max)
+		return false;
+	for (size_t i = from + nul; i < to; i++)
+		if (!ws || (head[i] != ' ' && head[i] != '\t'))
+			return false;
+	return true;
+}
+
+static bool clean_text(const char *p, size_t n, bool tab_ok)
+{
+	for (size_t i = 0; i < n; i++)
+		if (target_is_ctl((unsigned char)p[i]) && !(tab_ok && p[i] == '\t'))
+			return false;
+	return true;
+}
+
+/* Names the header at f in field ("headers.Idempotency-Key"), when its name is printable. */
+static void header_field_name(const char *head, const struct head_field *f, char *out, size_t cap)
+{
+	if (f->klen && f->klen < 64 && clean_text(head + f->key, f->klen, false))
+		snprintf(out, cap, "headers.%.*s", (int)f->klen, head + f->key);
+	else
+		snprintf(out, cap, "headers");
+}
+
+/* The log shows the path as sent: when a NUL cut MHD's copy of the target short inside the
+ * path, the rest of the request line (tail[0..n), untouched by MHD, which stopped at the
+ * NUL) is appended, escaped. A NUL in the query leaves the logged path as it is. */
+static void log_path_as_sent(struct http_req *req, const char *tail, size_t n)
+{
+	if (req->raw_query || !req->target)
+		return;
+	char *esc = target_escape(tail, n);
+	size_t have = strlen(req->target);
+	char *path = esc ? malloc(have + strlen(esc) + 1) : NULL;
+	if (path) {
+		memcpy(path, req->target, have);
+		memcpy(path + have, esc, strlen(esc) + 1);
+		char *q = strchr(path, '?');
+		if (q)
+			*q = '\0';
+		free(req->target);
+		req->target = path;
+		req->raw_path = path;
+	}
+	free(esc);
+}
+
+static int head_clean(struct http_req *req, const char *method, const char *version, struct err *e)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	const char *head = method;
+	uintptr_t base = (uintptr_t)method;
+	size_t size = ci ? ci->header_size : 0;
+	size_t mlen = strlen(method);
+	uintptr_t u = (uintptr_t)req->mhd_uri, v = (uintptr_t)version;
+	if (!ci || !req->mhd_uri || u <= base + mlen || v <= u || v - base >= size)
+		return err_set(e, ERR_INVALID_ARG, NULL, "malformed request line");
+	size_t uoff = u - base, voff = v - base, vend = voff + strlen(version);
+	/* method SP+ target SP version: MHD wrote one NUL over the first SP and skipped the
+	 * rest; over the SP before the version it wrote the NUL that ends the target. */
+	if (!gap_ok(head, mlen, uoff, 1, 1, true) || uoff + req->mhd_uri_len + 1 != voff ||
+	    !clean_text(method, mlen, false) || !clean_text(version, vend - voff, false)) {
+		if (uoff + req->mhd_uri_len < voff)
+			log_path_as_sent(req, head + uoff + req->mhd_uri_len,
+			                 voff - 1 - uoff - req->mhd_uri_len);
+		return err_set(e, ERR_INVALID_ARG, NULL,
+		               "the request line holds a control character (a NUL byte?)");
+	}
+
+	int count = MHD_get_connection_values_n(req->conn, MHD_HEADER_KIND, NULL, NULL);
+	struct head_fields h = {.base = base, .size = size};
+	h.cap = count > 0 ? (size_t)count : 0;
+	if (h.cap && !(h.v = calloc(h.cap, sizeof(*h.v))))
+		return err_set(e, ERR_NOMEM, NULL, NULL);
+	MHD_get_connection_values_n(req->conn, MHD_HEADER_KIND, collect_field, &h);
+	int rc = ERR_OK;
+	if (h.outside) {
+		rc = err_set(e, ERR_INVALID_ARG, "headers",
+		             "a header line could not be read as sent (folded header lines are "
+		             "not accepted)");
+		goto out_free;
+	}
+	qsort(h.v, h.n, sizeof(*h.v), by_key);
+	size_t pos = vend;
+	for (size_t i = 0; i <= h.n; i++) {
+		const struct head_field *f = i < h.n ? &h.v[i] : NULL;
+		/* CR LF (two NULs) or LF (one) ends the line before; after the last header also the
+		 * empty line (two to four NULs up to the head's end). Bytes left there belong to
+		 * the line before: the request line, or the previous header. */
+		bool ok = f ? gap_ok(head, pos, f->key, 1, 2, false)
+		            : gap_ok(head, pos, size, 2, 4, false);
+		if (!ok && i == 0) {
+			rc = err_set(e, ERR_INVALID_ARG, NULL,
+			             "the request line holds a control character (a NUL byte?)");
+			goto out_free;
+		}
+		/* ':' (one NUL) and optional whitespace lie between name and value. */
+		const struct head_field *bad = !ok ? &h.v[i - 1] : NULL;
+		if (f && !bad &&
+		    (!gap_ok(head, f->key + f->klen, f->val, 1, 1, true) ||
+		     !clean_text(head + f->key, f->klen, false) ||
+		     !clean_text(head + f->val, f->vlen, true)))
+			bad = f;
+		if (bad) {
+			char field[80];
+			header_field_name(head, bad, field, sizeof(field));
+			rc = err_set(e, ERR_INVALID_ARG, field,
+			             "a header holds a control character (a NUL byte?)");
+			goto out_free;
+		}
+		if (f)
+			pos = f->val + f->vlen;
+	}
+out_free:
+	free(h.v);
+	return rc;
+}
+
+/* Everything about a request that is decided before it is routed: the target's size, the
+ * head (head_clean), the query, the path decoded into req->path (*path_len bytes). */
+static int check_request(struct http_req *req, const char *method, const char *version,
+                         size_t *path_len, struct err *e)
+{
+	if (req->target_too_long) {
+		err_set(e, ERR_INVALID_ARG, "path", "the request target is longer than %d bytes",
+		        HTTP_TARGET_MAX);
+		e->http_status = 414;
+		return e->code;
+	}
+	if (!req->target)
+		return err_set(e, ERR_NOMEM, NULL, NULL);
+	int rc = head_clean(req, method, version, e);
+	if (rc)
+		return rc;
+	if (req->raw_query && (rc = target_check_query(req->raw_query, strlen(req->raw_query), e)))
+		return rc;
+	size_t n = strlen(req->raw_path);
+	if (!(req->path_buf = malloc(n + 1)))
+		return err_set(e, ERR_NOMEM, NULL, NULL);
+	if ((rc = target_decode_path(req->raw_path, n, req->path_buf, n + 1, path_len, e)))
+		return rc;
+	req->path = req->path_buf;
+	return ERR_OK;
 }
 
 /* First callback of a request: create its state and route it. Returns false when an error
@@ -401,7 +617,9 @@ static struct http_req *begin(struct http_server *s, struct MHD_Connection *conn
 	req->conn = conn;
 	req->server = s;
 	req->method = method;
-	req->path = url;
+	req->path = "";
+	if (!req->raw_path)
+		req->raw_path = url;
 	req->start_ms = mono_ms();
 	req->route = -1;
 	const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
@@ -419,7 +637,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
-	(void)version;
 	struct http_server *s = cls;
 	struct http_req *req = *con_cls;
 
@@ -431,12 +648,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		log_set_context("req", req->id);
 		if (atomic_load(&s->draining))
 			return answer_error(s, req, ERR_UNAVAILABLE, "shutting down");
-		size_t plen = strlen(url);
-		router_match(builtin_routes, sizeof(builtin_routes[0]), NBUILTIN, method, url, plen,
-		             &req->match);
+		struct err e = ERR_INIT;
+		size_t plen = 0;
+		if (check_request(req, method, version, &plen, &e))
+			return answer_err(s, req, &e);
+		router_match(builtin_routes, sizeof(builtin_routes[0]), NBUILTIN, method, req->path,
+		             plen, &req->match);
 		if (req->match.status != 200) {
 			router_match(s->cfg.routes, sizeof(s->cfg.routes[0]), s->cfg.nroutes,
-			             method, url, plen, &req->match);
+			             method, req->path, plen, &req->match);
 			req->route = req->match.route;
 		}
 		if (req->match.status == 404)
@@ -507,7 +727,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	*con_cls = NULL;
 	if (!req->started) { /* the request line came, the handler never ran */
-		free(req->raw_query);
+		free(req->target);
 		free(req);
 		return;
 	}
@@ -515,13 +735,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		req->status = 499; /* the client went away before an answer */
 	log_set_context("req", req->id);
 	LOG(toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? LOG_INFO : LOG_WARN, "http.request",
-	    LS("method", req->method), LS("path", req->path), LI("status", req->status),
+	    LS("method", req->method), LS("path", req->raw_path), LI("status", req->status),
 	    LI("ms", mono_ms() - req->start_ms), LI("bytes", req->bytes_out),
 	    LB("complete", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK));
 	log_clear_context();
 	count_request(s, req);
 	buf_release(&req->body);
-	free(req->raw_query);
+	free(req->path_buf);
+	free(req->target);
 	free(req);
 	pthread_mutex_lock(&s->lock);
 	if (atomic_fetch_sub(&s->in_flight, 1) == 1)
@@ -551,17 +772,34 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 	LOG(LOG_WARN, "http.mhd", LS("message", msg));
 }
 
-/* MHD_OPTION_URI_LOG_CALLBACK: sees the request target before MHD decodes it. Keeps the
- * raw query (signed Marketplace URLs are verified over the bytes as sent); the returned
- * state becomes the request's, completed by begin(). */
+/* MHD_OPTION_URI_LOG_CALLBACK: sees the request target before MHD decodes it. Keeps a copy
+ * of the bytes as sent (the path is checked and decoded from it, signed Marketplace URLs
+ * are verified over the raw query, the log shows it) and where MHD's own copy lies, for
+ * head_clean(). The returned state becomes the request's, completed by begin(). */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	(void)cls;
 	(void)conn;
 	struct http_req *req = calloc(1, sizeof(*req));
-	const char *q = uri ? strchr(uri, '?') : NULL;
-	if (req && q && strlen(q + 1) <= HTTP_QUERY_MAX)
-		req->raw_query = strdup(q + 1); /* NULL on ENOMEM: treated as absent */
+	if (!req)
+		return NULL;
+	size_t n = uri ? strlen(uri) : 0;
+	req->mhd_uri = uri;
+	req->mhd_uri_len = n;
+	if (n > HTTP_TARGET_MAX) {
+		req->target_too_long = true;
+		n = 256; /* enough of it for the log line */
+	}
+	if ((req->target = malloc(n + 1))) { /* NULL on ENOMEM: answered 500 in check_request */
+		memcpy(req->target, uri ? uri : "", n);
+		req->target[n] = '\0';
+		char *q = memchr(req->target, '?', n);
+		if (q) {
+			*q = '\0';
+			req->raw_query = q + 1;
+		}
+		req->raw_path = req->target;
+	}
 	return req;
 }
 

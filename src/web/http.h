@@ -9,7 +9,10 @@
  * reading them when Content-Length says so (a chunked one is answered 413 once
  * it ends, or its connection is closed after 1 MiB past the cap),
  * and answers unknown paths, wrong methods and oversize bodies with JSON
- * errors. Handlers run on the server's thread pool once the body is
+ * errors. A request whose target (path or query) decodes to a control byte, or
+ * whose request line or headers hold one, NUL included, is answered 400 before
+ * it is routed (web/target.h; the head check in http.c says why that needs care
+ * with libmicrohttpd). Handlers run on the server's thread pool once the body is
  * complete; they fill a struct http_resp and return.
  *
  * Shutdown (http_drain then http_stop): stop accepting, let in-flight
@@ -27,8 +30,9 @@
 #include "web/router.h"
 
 #define HTTP_BODY_DEFAULT (64 * 1024)
-/* Longer query strings are not kept as raw_query (signed URLs are far shorter). */
+/* The longest query string taken (signed URLs are far shorter); longer targets get 414. */
 #define HTTP_QUERY_MAX   (16 * 1024)
+#define HTTP_TARGET_MAX  (ROUTER_MAX_PATH + 1 + HTTP_QUERY_MAX)
 #define HTTP_MAX_HEADERS 8
 #define HTTP_DISCARD_MAX (1024 * 1024) /* oversize body bytes read before closing instead */
 
@@ -39,8 +43,14 @@ struct http_req {
 	struct MHD_Connection *conn;
 	struct http_server *server;
 	const char *method;
-	const char *path; /* without the query string */
-	char *raw_query;  /* the query string as received (after '?', not decoded), or NULL */
+	const char *path;      /* percent-decoded, without the query; holds no control byte */
+	const char *raw_path;  /* the path as the client sent it (for the log), "" if none */
+	const char *raw_query; /* the query string as received (after '?', not decoded), or NULL */
+	char *target;          /* owns raw_path and raw_query: the target with '?' cut to NUL */
+	char *path_buf;        /* owns path */
+	const char *mhd_uri;   /* libmicrohttpd's copy of the target, for the head check */
+	size_t mhd_uri_len;
+	bool target_too_long;
 	bool started;     /* routed (the first handler call happened) */
 	struct route_match match;
 	struct buf body; /* complete when the handler runs; NUL-terminated */
