@@ -184,21 +184,25 @@ static int retry_tx(struct db_conn *c, void *arg, struct err *e)
 	int64_t merged = 0;
 	if (strcmp(a->to_state, "due") == 0) {
 		/* A contact row carries the contact's data as it is at send time: a failed one
-		 * whose contact already has a pending one is merged into it, not doubled. */
-		int rc = db_prepare(c,
-		                    "UPDATE outbox SET state = 'dismissed', updated_at = ? WHERE "
-		                    "company_id = ? AND state = 'failed' AND kind = 'contact' AND "
-		                    "(? = 0 OR id = ?) AND EXISTS (SELECT 1 FROM outbox p WHERE "
-		                    "p.company_id = outbox.company_id AND p.contact_id = "
-		                    "outbox.contact_id AND p.kind = 'contact' AND p.state IN "
-		                    "('held','due'))",
-		                    &st, e);
+		 * whose contact already has a pending one is merged into it, not doubled; and
+		 * "retry all" keeps only the newest of a contact's failed contact rows. */
+		int rc = db_prepare(
+		    c,
+		    "UPDATE outbox SET state = 'dismissed', updated_at = ? WHERE company_id = ? AND "
+		    "state = 'failed' AND kind = 'contact' AND (? = 0 OR id = ?) AND (EXISTS "
+		    "(SELECT 1 FROM outbox p WHERE p.company_id = outbox.company_id AND "
+		    "p.contact_id = outbox.contact_id AND p.kind = 'contact' AND p.state IN "
+		    "('held','due')) OR (? = 0 AND EXISTS (SELECT 1 FROM outbox q WHERE "
+		    "q.company_id = outbox.company_id AND q.contact_id = outbox.contact_id AND "
+		    "q.kind = 'contact' AND q.state = 'failed' AND q.id > outbox.id)))",
+		    &st, e);
 		if (rc)
 			return rc;
 		db_bind_int(st, 1, now);
 		db_bind_int(st, 2, a->company_id);
 		db_bind_int(st, 3, a->id);
 		db_bind_int(st, 4, a->id);
+		db_bind_int(st, 5, a->id);
 		if ((rc = db_step(st, &row, e)))
 			return rc;
 		merged = db_changes(c);

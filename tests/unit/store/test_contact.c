@@ -17,6 +17,7 @@
 #include "store/outbox.h"
 #include "store/settings.h"
 #include "store/store.h"
+#include "sqlhelp.h"
 #include "tmpdb.h"
 
 struct fixture {
@@ -28,10 +29,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct err e = ERR_INIT;
-	if (!f || tmpdb_make(&f->t) || store_open(f->t.path, NULL, &f->db, &e) ||
-	    company_create(f->db, "Makler A", "a@example.de", &f->a, &e) ||
-	    company_create(f->db, "Makler B", "b@example.de", &f->b, &e))
+	if (!f || store_two_companies(&f->t, &f->db, &f->a, &f->b))
 		return -1;
 	*state = f;
 	return 0;
@@ -40,39 +38,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	db_close(f->db);
-	tmpdb_remove(&f->t);
+	store_close_remove(&f->t, f->db);
 	free(f);
 	return 0;
-}
-
-struct count_arg {
-	const char *sql;
-	int64_t n;
-};
-
-static int count_tx(struct db_conn *c, void *arg, struct err *e)
-{
-	struct count_arg *a = arg;
-	return db_query_int(c, a->sql, NULL, 0, &a->n, e);
-}
-
-static int64_t count(struct fixture *f, const char *sql)
-{
-	struct count_arg a = {sql, -1};
-	assert_int_equal(db_tx(f->db, DB_READ, count_tx, &a, NULL), ERR_OK);
-	return a.n;
-}
-
-static int exec_tx(struct db_conn *c, void *arg, struct err *e)
-{
-	return db_exec(c, arg, e);
-}
-
-static void exec(struct fixture *f, const char *sql)
-{
-	struct err e = ERR_INIT;
-	assert_int_equal(db_tx(f->db, DB_WRITE, exec_tx, (void *)(uintptr_t)sql, &e), ERR_OK);
 }
 
 static int ingest(struct fixture *f, int64_t company, const char *email, const char *first,
@@ -124,7 +92,7 @@ static void lowest_imported_contact_wins_when_several_share_the_email(void **sta
 	         "is_primary) VALUES (%lld, 70, 'shared@x.de', 'shared@x.de', 1), (%lld, 50, "
 	         "'Shared@X.de', 'shared@x.de', 1);",
 	         (long long)f->a, (long long)f->a, (long long)f->a, (long long)f->a);
-	exec(f, sql);
+	exec(f, "%s", sql);
 	struct ingest_result r;
 	assert_int_equal(ingest(f, f->a, "SHARED@x.de", NULL, NULL, NULL, NULL, NULL, &r), 0);
 	assert_false(r.created);
@@ -189,7 +157,7 @@ static void outbox_rows_are_held_until_running_in_automatic_mode(void **state)
 	char sql[128];
 	snprintf(sql, sizeof(sql), "UPDATE companies SET sync_state = 'stopped' WHERE id = %lld",
 	         (long long)f->a);
-	exec(f, sql);
+	exec(f, "%s", sql);
 	assert_int_equal(syncstate_start(f->db, f->a, state_text, sizeof(state_text), &e), 0);
 	assert_string_equal(state_text, "running");
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE state = 'held'"), 3);
@@ -277,7 +245,7 @@ static void erasure_leaves_a_tombstone_and_nothing_personal(void **state)
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char sql[96];
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[i]);
-		assert_int_equal(count(f, sql), 0);
+		assert_int_equal(count(f, "%s", sql), 0);
 	}
 	json_t *out = NULL;
 	assert_int_equal(contact_get_json(f->db, f->a, r.contact_id, &out, &e), ERR_NOT_FOUND);
@@ -370,7 +338,7 @@ static void tokens_authenticate_by_scope_until_revoked(void **state)
 	char sql[160];
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM api_tokens WHERE token_hash = '%s'",
 	         token);
-	assert_int_equal(count(f, sql), 0);
+	assert_int_equal(count(f, "%s", sql), 0);
 	assert_int_equal(token_revoke(f->db, f->b, id, &e), ERR_NOT_FOUND);
 	assert_int_equal(token_revoke(f->db, f->a, id, &e), 0);
 	assert_int_equal(token_authenticate(f->db, token, &company, &scope, &e), ERR_UNAUTHORIZED);

@@ -15,6 +15,7 @@
 #include "store/link.h"
 #include "store/settings.h"
 #include "store/store.h"
+#include "sqlhelp.h"
 #include "tmpdb.h"
 
 #define KEY1_HEX "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
@@ -32,12 +33,9 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct err e = ERR_INIT;
-	if (!f || tmpdb_make(&f->t) || store_open(f->t.path, NULL, &f->db, &e) ||
-	    company_create(f->db, "Makler A", "a@example.de", &f->a, &e) ||
-	    company_create(f->db, "Makler B", "b@example.de", &f->b, &e) ||
-	    crypto_key_from_hex(KEY1_HEX, 1, &f->k1, &e) ||
-	    crypto_key_from_hex(KEY2_HEX, 1, &f->k2, &e))
+	if (!f || store_two_companies(&f->t, &f->db, &f->a, &f->b) ||
+	    crypto_key_from_hex(KEY1_HEX, 1, &f->k1, NULL) ||
+	    crypto_key_from_hex(KEY2_HEX, 1, &f->k2, NULL))
 		return -1;
 	*state = f;
 	return 0;
@@ -46,21 +44,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	db_close(f->db);
-	tmpdb_remove(&f->t);
+	store_close_remove(&f->t, f->db);
 	free(f);
 	return 0;
-}
-
-static int exec_tx(struct db_conn *c, void *arg, struct err *e)
-{
-	return db_exec(c, arg, e);
-}
-
-static void exec(struct fixture *f, const char *sql)
-{
-	struct err e = ERR_INIT;
-	assert_int_equal(db_tx(f->db, DB_WRITE, exec_tx, (void *)(uintptr_t)sql, &e), ERR_OK);
 }
 
 struct text_arg {
@@ -241,7 +227,7 @@ static void relink_keeps_the_sync_state_and_clears_revoked(void **state)
 		char sql[128];
 		snprintf(sql, sizeof(sql), "UPDATE companies SET sync_state = '%s' WHERE id = %lld",
 		         states[i], (long long)f->a);
-		exec(f, sql);
+		exec(f, "%s", sql);
 		assert_int_equal(link_mark_revoked(f->db, f->a, "Zugriff verweigert", &e), ERR_OK);
 		assert_int_equal(link_get(f->db, &f->k1, 1, f->a, &c, &e), ERR_OK);
 		assert_string_equal(c.state, "revoked");
@@ -296,7 +282,7 @@ static void revoked_and_claim_need_a_link(void **state)
 	         "INSERT INTO import_state (company_id, next_run_at, failures) VALUES (%lld, "
 	         "99999999999999, 7)",
 	         (long long)f->a);
-	exec(f, sql); /* a pass backed off while paused */
+	exec(f, "%s", sql); /* a pass backed off while paused */
 	assert_int_equal(link_set_claim(f->db, &f->k1, f->a, "fresh", &e), ERR_OK);
 	char *sched = text(f, "SELECT coalesce(next_run_at, 'now') || '/' || failures FROM "
 	                      "import_state");
@@ -381,7 +367,7 @@ static void web_id_changes_only_while_nothing_was_imported(void **state)
 	         "INSERT INTO contacts (company_id, origin, onoffice_address_id, created_at, "
 	         "updated_at) VALUES (%lld, 'onoffice', 77, 0, 0)",
 	         (long long)f->a);
-	exec(f, sql);
+	exec(f, "%s", sql);
 	assert_int_equal(link_set(f->db, &f->k1, f->a, "21548", TOKEN, SECRET, &e), ERR_CONFLICT);
 	assert_string_equal(e.field, "customer_web_id");
 	/* The same customer again is fine. */
