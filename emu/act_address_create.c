@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "address_write.h"
-#include "api.h"
+#include "actions.h"
 #include "core/time.h"
 #include "sqlq.h"
 #include "text.h"

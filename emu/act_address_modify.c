@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "address_write.h"
-#include "api.h"
+#include "actions.h"
 #include "core/time.h"
 #include "text.h"
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
+#include "actions.h"
 #include "core/time.h"
 #include "readq.h"
 #include "text.h"

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api.h"
+#include "actions.h"
 #include "core/time.h"
 #include "estate.h"
 #include "readq.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "address.h"
-#include "api.h"
+#include "actions.h"
 #include "config.h"
 #include "estate.h"
 #include "text.h"

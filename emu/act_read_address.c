@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "address_read.h"
-#include "api.h"
+#include "actions.h"
 #include "filter.h"
 #include "readq.h"
 #include "sqlq.h"

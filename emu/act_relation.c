@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api.h"
+#include "actions.h"
 
 #define URN_REL  "urn:onoffice-de-ns:smart:2.5:relationTypes:estate:address:"
 #define IDS_MAX  500

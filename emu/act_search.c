@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "address_read.h"
-#include "api.h"
+#include "actions.h"
 #include "core/utf8.h"
 #include "sqlq.h"
 #include "text.h"

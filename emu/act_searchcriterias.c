@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api.h"
+#include "actions.h"
 #include "config.h"
 
 #define IDS_MAX 500

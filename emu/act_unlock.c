@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "api.h"
+#include "actions.h"
 #include "claim.h"
 
 int emu_act_unlock_provider(struct emu_action *a, struct emu_answer *ans)

@@ -296,3 +296,83 @@ int emu_address_insert(struct db_conn *c, int64_t customer_id, const struct emu_
 		return rc;
 	return 0;
 }
+
+/* ---- writable fields ---- */
+
+const struct emu_wfield emu_wfields[EMU_WFIELDS] = {
+    {"Anrede", WF_SELECT, "anrede", false, "salutations"},
+    {"Titel", WF_TEXT, "titel", false, NULL},
+    {"Vorname", WF_TEXT, "vorname", true, NULL},
+    {"Name", WF_TEXT, "name", true, NULL},
+    {"Zusatz1", WF_TEXT, "zusatz1", true, NULL},
+    {"Strasse", WF_TEXT, "strasse", true, NULL},
+    {"Plz", WF_TEXT, "plz", false, NULL},
+    {"Ort", WF_TEXT, "ort", true, NULL},
+    {"Land", WF_COUNTRY, "land", false, NULL},
+    {"DSGVOStatus", WF_SELECT, "dsgvo", false, "gdpr_statuses"},
+    {"Status", WF_STATUS, "status", false, NULL},
+    {"ArtDaten", WF_MULTI, NULL, false, "contact_types"},
+    {"HerkunftKontakt", WF_MULTI, NULL, false, "contact_origins"},
+};
+
+/* ---- contact entries ---- */
+
+static const struct emu_contact_key contact_keys[] = {
+#define PHONES "'phone', 'mobile'"
+    {"phone", "phone", "", "phone", PHONES, PHONES},
+    {"phone_private", "phone", "private", "phone", PHONES, PHONES},
+    {"phone_business", "phone", "business", "phone", PHONES, PHONES},
+    {"mobile", "mobile", "", "phone", PHONES, "'mobile'"},
+    {"email", "email", "", "email", "'email'", "'email'"},
+    {"email_private", "email", "private", "email", "'email'", "'email'"},
+    {"email_business", "email", "business", "email", "'email'", "'email'"},
+    {"fax", "fax", "", "fax", "'fax'", "'fax'"},
+    {"fax_private", "fax", "private", "fax", "'fax'", "'fax'"},
+    {"fax_business", "fax", "business", "fax", "'fax'", "'fax'"},
+#undef PHONES
+};
+
+const struct emu_contact_key *emu_contact_key_find(const char *param)
+{
+	for (size_t i = 0; i < sizeof(contact_keys) / sizeof(contact_keys[0]); i++) {
+		if (strcmp(contact_keys[i].param, param) == 0)
+			return &contact_keys[i];
+	}
+	return NULL;
+}
+
+const char *emu_contact_class_types(const char *klass)
+{
+	const struct emu_contact_key *k = emu_contact_key_find(klass);
+	return k ? k->class_types : "''";
+}
+
+bool emu_contact_value_ok(const char *value)
+{
+	size_t n = strlen(value);
+	if (n == 0 || n > 255)
+		return false;
+	for (const char *p = value; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7F)
+			return false;
+	}
+	return true;
+}
+
+bool emu_contact_type_ok(const char *type)
+{
+	for (size_t i = 0; i < sizeof(contact_keys) / sizeof(contact_keys[0]); i++) {
+		if (strcmp(contact_keys[i].type, type) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool emu_contact_kind_ok(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(contact_keys) / sizeof(contact_keys[0]); i++) {
+		if (strcmp(contact_keys[i].kind, kind) == 0)
+			return true;
+	}
+	return false;
+}

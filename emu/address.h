@@ -109,4 +109,54 @@ int emu_address_refresh_main(struct db_conn *c, int64_t id, struct err *e);
 /* The next free customer number (KdNr) of customer_id. */
 int emu_address_next_kdnr(struct db_conn *c, int64_t customer_id, int64_t *out, struct err *e);
 
+/* ---- the plain fields create/modify/address write (address_write.h checks them) ---- */
+
+enum emu_wfield_kind {
+	WF_TEXT,    /* free text with the length get/fields reports */
+	WF_SELECT,  /* a singleselect key of the customer's configuration */
+	WF_COUNTRY, /* Land: stored ISO-3 */
+	WF_STATUS,  /* Status: 1 or 0 */
+	WF_MULTI,   /* a multiselect: an array of keys of the customer's configuration */
+};
+
+/* A plain field a write accepts. */
+struct emu_wfield {
+	const char *name; /* API name, case-sensitive */
+	enum emu_wfield_kind kind;
+	const char *column;     /* addresses column (NULL for multiselects) */
+	bool folded;            /* the column has a case-folded twin column_f */
+	const char *config_key; /* selects: the configuration map of permitted keys */
+};
+
+#define EMU_WFIELDS 13
+
+extern const struct emu_wfield emu_wfields[EMU_WFIELDS];
+
+/* ---- contact entries: the parameters and types create/modify and fixtures accept ---- */
+
+/* A contact-data parameter: its entry type, kind, and the entries it addresses. */
+struct emu_contact_key {
+	const char *param;        /* phone, phone_private, …, fax_business */
+	const char *type;         /* phone, mobile, email, fax */
+	const char *kind;         /* "", private, business */
+	const char *klass;        /* phone (phone and mobile entries), email, fax */
+	const char *class_types;  /* the entry types of the class, as an SQL list */
+	const char *search_types; /* the entry types modify's oldvalue is looked up among */
+};
+
+/* The contact-data parameter called param, or NULL. */
+const struct emu_contact_key *emu_contact_key_find(const char *param);
+
+/* The class's entry types as an SQL list ("'phone', 'mobile'"), for "phone", "email", "fax". */
+const char *emu_contact_class_types(const char *klass);
+
+/* A contact value onOffice stores: 1-255 bytes without control characters. */
+bool emu_contact_value_ok(const char *value);
+
+/* True for an entry type a contact entry may have: phone, mobile, email, fax. */
+bool emu_contact_type_ok(const char *type);
+
+/* True for an entry kind: "" (none), private, business. */
+bool emu_contact_kind_ok(const char *kind);
+
 #endif

@@ -9,52 +9,6 @@
 #include "sqlq.h"
 #include "text.h"
 
-const struct emu_wfield emu_wfields[EMU_WFIELDS] = {
-    {"Anrede", WF_SELECT, "anrede", false, "salutations"},
-    {"Titel", WF_TEXT, "titel", false, NULL},
-    {"Vorname", WF_TEXT, "vorname", true, NULL},
-    {"Name", WF_TEXT, "name", true, NULL},
-    {"Zusatz1", WF_TEXT, "zusatz1", true, NULL},
-    {"Strasse", WF_TEXT, "strasse", true, NULL},
-    {"Plz", WF_TEXT, "plz", false, NULL},
-    {"Ort", WF_TEXT, "ort", true, NULL},
-    {"Land", WF_COUNTRY, "land", false, NULL},
-    {"DSGVOStatus", WF_SELECT, "dsgvo", false, "gdpr_statuses"},
-    {"Status", WF_STATUS, "status", false, NULL},
-    {"ArtDaten", WF_MULTI, NULL, false, "contact_types"},
-    {"HerkunftKontakt", WF_MULTI, NULL, false, "contact_origins"},
-};
-
-static const struct emu_contact_key contact_keys[] = {
-#define PHONES "'phone', 'mobile'"
-    {"phone", "phone", "", "phone", PHONES, PHONES},
-    {"phone_private", "phone", "private", "phone", PHONES, PHONES},
-    {"phone_business", "phone", "business", "phone", PHONES, PHONES},
-    {"mobile", "mobile", "", "phone", PHONES, "'mobile'"},
-    {"email", "email", "", "email", "'email'", "'email'"},
-    {"email_private", "email", "private", "email", "'email'", "'email'"},
-    {"email_business", "email", "business", "email", "'email'", "'email'"},
-    {"fax", "fax", "", "fax", "'fax'", "'fax'"},
-    {"fax_private", "fax", "private", "fax", "'fax'", "'fax'"},
-    {"fax_business", "fax", "business", "fax", "'fax'", "'fax'"},
-#undef PHONES
-};
-
-const struct emu_contact_key *emu_contact_key_find(const char *param)
-{
-	for (size_t i = 0; i < sizeof(contact_keys) / sizeof(contact_keys[0]); i++) {
-		if (strcmp(contact_keys[i].param, param) == 0)
-			return &contact_keys[i];
-	}
-	return NULL;
-}
-
-const char *emu_contact_class_types(const char *klass)
-{
-	const struct emu_contact_key *k = emu_contact_key_find(klass);
-	return k ? k->class_types : "''";
-}
-
 bool emu_phone_is_mobile(const char *number)
 {
 	char d[32];
@@ -97,18 +51,6 @@ const char *emu_contact_type_for(const struct emu_contact_key *k, const char *va
 	if (strcmp(k->type, "phone") == 0 && emu_phone_is_mobile(value))
 		return "mobile";
 	return k->type;
-}
-
-bool emu_contact_value_ok(const char *value)
-{
-	size_t n = strlen(value);
-	if (n == 0 || n > 255)
-		return false;
-	for (const char *p = value; *p; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7F)
-			return false;
-	}
-	return true;
 }
 
 /* ---- plain fields ---- */

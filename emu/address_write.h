@@ -18,29 +18,9 @@
 #include <stdint.h>
 
 #include "address.h"
-#include "api.h"
+#include "action.h"
 
-enum emu_wfield_kind {
-	WF_TEXT,    /* free text with the length get/fields reports */
-	WF_SELECT,  /* a singleselect key of the customer's configuration */
-	WF_COUNTRY, /* Land: stored ISO-3 */
-	WF_STATUS,  /* Status: 1 or 0 */
-	WF_MULTI,   /* a multiselect: an array of keys of the customer's configuration */
-};
-
-/* A plain field a write accepts. */
-struct emu_wfield {
-	const char *name; /* API name, case-sensitive */
-	enum emu_wfield_kind kind;
-	const char *column;     /* addresses column (NULL for multiselects) */
-	bool folded;            /* the column has a case-folded twin column_f */
-	const char *config_key; /* selects: the configuration map of permitted keys */
-};
-
-#define EMU_WFIELDS   13
 #define EMU_MULTI_MAX 32
-
-extern const struct emu_wfield emu_wfields[EMU_WFIELDS];
 
 /* The checked plain fields of one write; only those with set[i] are written. */
 struct emu_address_fields {
@@ -77,22 +57,6 @@ void emu_address_fields_to_in(const struct emu_address_fields *f, struct emu_add
 int emu_address_update(struct db_conn *c, int64_t id, const struct emu_address_fields *f,
                        const char *now, struct err *e);
 
-/* A contact-data parameter: its entry type, kind, and the entries it addresses. */
-struct emu_contact_key {
-	const char *param;        /* phone, phone_private, …, fax_business */
-	const char *type;         /* phone, mobile, email, fax */
-	const char *kind;         /* "", private, business */
-	const char *klass;        /* phone (phone and mobile entries), email, fax */
-	const char *class_types;  /* the entry types of the class, as an SQL list */
-	const char *search_types; /* the entry types modify's oldvalue is looked up among */
-};
-
-/* The contact-data parameter called param, or NULL. */
-const struct emu_contact_key *emu_contact_key_find(const char *param);
-
-/* The class's entry types as an SQL list ("'phone', 'mobile'"), for "phone", "email", "fax". */
-const char *emu_contact_class_types(const char *klass);
-
 /*
  * True for a German mobile number: after removing spaces, '-', '/', '.', '(' and ')', a
  * national number 0 15x/16x/17x or an international one +49 / 0049 1[5-7]x (an optional
@@ -103,9 +67,6 @@ bool emu_phone_is_mobile(const char *number);
 /* The entry type a value written under k gets: "mobile" for mobile numbers under a phone
  * key (§5.4), otherwise k's own type. */
 const char *emu_contact_type_for(const struct emu_contact_key *k, const char *value);
-
-/* A contact value onOffice stores: 1-255 bytes without control characters. */
-bool emu_contact_value_ok(const char *value);
 
 /*
  * The entries of address id among types (an SQL list) whose value is exactly value: the

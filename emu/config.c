@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address_write.h"
+#include "address.h"
 #include "core/utf8.h"
 #include "estate.h"
 
@@ -173,22 +173,23 @@ static int bad(struct err *e, const char *path, const char *key, const char *msg
 	return err_set(e, ERR_INVALID_FIELD, field, "%s", msg);
 }
 
-/* A select key: 1-80 bytes, no '|' (multiselects read as "|a||b|"), no control characters. */
-static bool key_ok(const char *k)
+bool emu_config_key_ok(const char *k)
 {
 	size_t n = strlen(k);
-	if (n == 0 || n > 80 || strchr(k, '|'))
+	if (n == 0 || n > EMU_CONFIG_KEY_MAX || strchr(k, '|'))
 		return false;
 	for (const char *p = k; *p; p++) {
-		if ((unsigned char)*p < 0x20)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return false;
 	}
 	return true;
 }
 
+/* A label: 1-200 characters (code points, not bytes: labels are German text). */
 static bool label_ok(json_t *v)
 {
-	return json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) <= 200;
+	return json_is_string(v) && json_string_length(v) &&
+	       utf8_chars(json_string_value(v), json_string_length(v)) <= 200;
 }
 
 /* {key: label, …} */
@@ -200,7 +201,7 @@ static int check_select_map(json_t *map, const char *path, struct err *e)
 	json_t *v;
 	json_object_foreach(map, k, v)
 	{
-		if (!key_ok(k))
+		if (!emu_config_key_ok(k))
 			return bad(e, path, k, "keys must be 1-80 characters without '|'");
 		if (!label_ok(v))
 			return bad(e, path, k, "the label must be a string of 1-200 characters");
@@ -219,7 +220,7 @@ static int check_kinds(json_t *kinds, const char *path, bool unique_types, struc
 	{
 		char sub[128];
 		snprintf(sub, sizeof(sub), "%s.%s", path, k);
-		if (!key_ok(k))
+		if (!emu_config_key_ok(k))
 			return bad(e, path, k, "keys must be 1-80 characters without '|'");
 		if (!json_is_object(v))
 			return bad(e, sub, NULL, "must be an object {label, types}");

@@ -16,6 +16,13 @@
 
 #include "core/err.h"
 
+#define EMU_CONFIG_KEY_MAX 80
+
+/* A select or multiselect key (ArtDaten, HerkunftKontakt, Anrede, …): 1-80 bytes, no '|'
+ * (multiselects are read as "|a||b|"), no control characters. The one rule for keys in a
+ * configuration and in fixtures. */
+bool emu_config_key_ok(const char *k);
+
 /* The defaults as a new JSON object (caller decrefs); NULL when out of memory. */
 json_t *emu_config_defaults(void);
 

@@ -14,16 +14,4 @@
 extern const struct http_route emu_routes[];
 extern const size_t emu_routes_count;
 
-/* POST /_emu/customers/{webid}/addresses (fixtures.c). */
-void emu_fixtures_post(struct http_req *req, struct http_resp *resp, void *ctx);
-/* DELETE /_emu/customers/{webid}/addresses (fixtures.c). */
-void emu_fixtures_delete(struct http_req *req, struct http_resp *resp, void *ctx);
-
-/* Answers 403 and returns false unless the client is on loopback. */
-bool emu_control_allowed(struct http_req *req, struct http_resp *resp);
-
-/* Parses the request body as a JSON object (duplicates refused); on failure answers 400
- * and returns NULL. The caller decrefs. */
-json_t *emu_control_body(struct http_req *req, struct http_resp *resp);
-
 #endif

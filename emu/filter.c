@@ -411,7 +411,12 @@ static int one_expression(const struct emu_afield *f, json_t *expr, struct sqlq 
 		    "Multiselect fields can only be filtered with =, !=, like, not like, "
 		    "in and not in");
 	struct values vs = {.n = 0, .has_empty = false};
-	int rc = collect(f, op, json_object_get(expr, "val"), &vs, ans);
+	json_t *val = json_object_get(expr, "val");
+	if (!val)
+		return emu_fail(ans, OO_BAD_FILTER,
+		                "An error occurred while validating the filter: %s: no value (val)",
+		                f->name);
+	int rc = collect(f, op, val, &vs, ans);
 	if (!rc) {
 		sqlq_add(q, " AND ");
 		if (f->kind == AF_MULTI || f->kind == AF_ENTRIES)

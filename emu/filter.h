@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "api.h"
+#include "action.h"
 #include "sqlq.h"
 
 /*

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address.h"
-#include "control.h"
+#include "fixtures.h"
+
+#include "config.h"
+#include "control_req.h"
 #include "core/time.h"
 #include "core/utf8.h"
 #include "customer.h"
@@ -15,17 +17,7 @@
 #include "state.h"
 #include "text.h"
 
-#define MAX_FIXTURES 10000
-#define MAX_VALUES   32
-#define MAX_TEXT     255
-
-/* One parsed address with the arrays its emu_address_in points into. */
-struct fixture {
-	struct emu_address_in in;
-	const char *art[MAX_VALUES], *herkunft[MAX_VALUES];
-	struct emu_contact_in contacts[MAX_VALUES];
-	char aenderung[TIME_ONOFFICE_MAX];
-};
+#define MAX_TEXT 255
 
 struct bad {
 	char field[128];
@@ -49,11 +41,11 @@ static bool parse_keys(json_t *v, const char **out, size_t *n)
 {
 	size_t i;
 	json_t *k;
-	if (!json_is_array(v) || json_array_size(v) > MAX_VALUES)
+	if (!json_is_array(v) || json_array_size(v) > EMU_FIXTURE_VALUES)
 		return false;
 	json_array_foreach(v, i, k)
 	{
-		if (!text_ok(k) || !json_string_length(k) || strchr(json_string_value(k), '|'))
+		if (!json_is_string(k) || !emu_config_key_ok(json_string_value(k)))
 			return false;
 		out[i] = json_string_value(k);
 	}
@@ -61,11 +53,11 @@ static bool parse_keys(json_t *v, const char **out, size_t *n)
 	return true;
 }
 
-static bool parse_contacts(json_t *v, struct fixture *fx, size_t i, struct bad *b)
+static bool parse_contacts(json_t *v, struct emu_fixture *fx, size_t i, struct bad *b)
 {
 	size_t k;
 	json_t *c;
-	if (!json_is_array(v) || json_array_size(v) > MAX_VALUES)
+	if (!json_is_array(v) || json_array_size(v) > EMU_FIXTURE_VALUES)
 		return fail(b, i, "contacts", "must be an array of at most 32 entries");
 	json_array_foreach(v, k, c)
 	{
@@ -74,23 +66,31 @@ static bool parse_contacts(json_t *v, struct fixture *fx, size_t i, struct bad *
 		json_t *kind = json_object_get(c, "kind");
 		json_t *comment = json_object_get(c, "comment");
 		const char *t = json_string_value(type);
-		if (!json_is_object(c) || !t ||
-		    (strcmp(t, "phone") && strcmp(t, "mobile") && strcmp(t, "fax") &&
-		     strcmp(t, "email")))
+		const char *value = json_string_value(json_object_get(c, "value"));
+		const char *ck;
+		json_t *cv;
+		json_object_foreach(c, ck, cv)
+		{
+			if (strcmp(ck, "type") && strcmp(ck, "kind") && strcmp(ck, "value") &&
+			    strcmp(ck, "default") && strcmp(ck, "comment"))
+				return fail(b, i, "contacts",
+				            "unknown key in a contact entry (type, kind, value, "
+				            "default, comment)");
+		}
+		/* The same checks create/address makes of a contact parameter (address.h). */
+		if (!json_is_object(c) || !t || !emu_contact_type_ok(t))
 			return fail(b, i, "contacts", "type must be phone, mobile, fax or email");
-		if (!text_ok(json_object_get(c, "value")) ||
-		    !json_string_length(json_object_get(c, "value")))
-			return fail(b, i, "contacts", "value must be a non-empty string");
+		if (!value || !emu_contact_value_ok(value))
+			return fail(b, i, "contacts",
+			            "value must be 1 to 255 bytes without control characters");
 		if (kind &&
-		    (!json_is_string(kind) ||
-		     (strcmp(json_string_value(kind), "private") &&
-		      strcmp(json_string_value(kind), "business") && *json_string_value(kind))))
+		    (!json_is_string(kind) || !emu_contact_kind_ok(json_string_value(kind))))
 			return fail(b, i, "contacts", "kind must be \"\", private or business");
 		if (comment && !json_is_null(comment) && !text_ok(comment))
 			return fail(b, i, "contacts", "comment must be a string");
 		ce->type = t;
 		ce->kind = json_string_value(kind);
-		ce->value = json_string_value(json_object_get(c, "value"));
+		ce->value = value;
 		ce->is_default = json_is_true(json_object_get(c, "default"));
 		ce->comment = json_string_value(comment);
 	}
@@ -109,7 +109,7 @@ static const char **text_slot(struct emu_address_in *in, size_t k)
 	return slots[k];
 }
 
-static bool parse_one(json_t *obj, struct fixture *fx, size_t i, int64_t now_ms, struct bad *b)
+static bool parse_one(json_t *obj, struct emu_fixture *fx, size_t i, int64_t now_ms, struct bad *b)
 {
 	struct emu_address_in *in = &fx->in;
 	memset(fx, 0, sizeof(*fx));
@@ -165,11 +165,13 @@ static bool parse_one(json_t *obj, struct fixture *fx, size_t i, int64_t now_ms,
 			in->eintragsdatum = json_string_value(v);
 		} else if (!strcmp(key, "ArtDaten")) {
 			if (!parse_keys(v, fx->art, &in->nart))
-				return fail(b, i, key, "must be an array of keys (no '|')");
+				return fail(b, i, key,
+				            "must be an array of keys (1-80 characters, no '|')");
 			in->art = fx->art;
 		} else if (!strcmp(key, "HerkunftKontakt")) {
 			if (!parse_keys(v, fx->herkunft, &in->nherkunft))
-				return fail(b, i, key, "must be an array of keys (no '|')");
+				return fail(b, i, key,
+				            "must be an array of keys (1-80 characters, no '|')");
 			in->herkunft = fx->herkunft;
 		} else if (!strcmp(key, "contacts")) {
 			if (!parse_contacts(v, fx, i, b))
@@ -186,7 +188,7 @@ static bool parse_one(json_t *obj, struct fixture *fx, size_t i, int64_t now_ms,
 
 struct insert {
 	int64_t customer_id;
-	struct fixture *fx;
+	struct emu_fixture *fx;
 	size_t n;
 	json_t *ids;
 };
@@ -207,6 +209,31 @@ static int insert_tx(struct db_conn *c, void *arg, struct err *e)
 	return 0;
 }
 
+int emu_fixtures_parse(json_t *doc, int64_t now_ms, struct emu_fixture **out, size_t *n,
+                       struct err *e)
+{
+	json_t *list = json_object_get(doc, "addresses");
+	struct bad b = {"", NULL};
+	*out = NULL;
+	*n = 0;
+	if (!json_is_object(doc) || !json_is_array(list) ||
+	    json_array_size(list) > EMU_FIXTURES_MAX || json_object_size(doc) != 1)
+		return err_set(e, ERR_INVALID_FIELD, "addresses",
+		               "expected {\"addresses\": [ … ]} with at most 10000 addresses");
+	struct emu_fixture *fx = calloc(json_array_size(list) + 1, sizeof(*fx));
+	if (!fx)
+		return err_set(e, ERR_NOMEM, NULL, NULL);
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		if (!parse_one(json_array_get(list, i), &fx[i], i, now_ms, &b)) {
+			free(fx);
+			return err_set(e, ERR_INVALID_FIELD, b.field, "%s", b.why);
+		}
+	}
+	*out = fx;
+	*n = json_array_size(list);
+	return ERR_OK;
+}
+
 void emu_fixtures_post(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct emu *emu = ctx;
@@ -225,28 +252,13 @@ void emu_fixtures_post(struct http_req *req, struct http_resp *resp, void *ctx)
 	json_t *doc = emu_control_body(req, resp);
 	if (!doc)
 		return;
-	json_t *list = json_object_get(doc, "addresses");
-	struct fixture *fx = NULL;
-	struct bad b = {"", NULL};
-	int64_t now = emu_state_now_ms(emu->state);
-	if (!json_is_array(list) || json_array_size(list) > MAX_FIXTURES ||
-	    json_object_size(doc) != 1) {
-		http_reply_err(resp, ERR_INVALID_FIELD, "addresses",
-		               "expected {\"addresses\": [ … ]} with at most 10000 addresses");
+	struct emu_fixture *fx = NULL;
+	size_t n = 0;
+	if (emu_fixtures_parse(doc, emu_state_now_ms(emu->state), &fx, &n, &e)) {
+		http_reply_error(resp, &e);
 		goto out;
 	}
-	fx = calloc(json_array_size(list) + 1, sizeof(*fx));
-	if (!fx) {
-		http_reply_err(resp, ERR_NOMEM, NULL, NULL);
-		goto out;
-	}
-	for (size_t i = 0; i < json_array_size(list); i++) {
-		if (!parse_one(json_array_get(list, i), &fx[i], i, now, &b)) {
-			http_reply_err(resp, ERR_INVALID_FIELD, b.field, b.why);
-			goto out;
-		}
-	}
-	struct insert ins = {customer_id, fx, json_array_size(list), json_array()};
+	struct insert ins = {customer_id, fx, n, json_array()};
 	if (!ins.ids || db_tx(emu->db, DB_WRITE, insert_tx, &ins, &e)) {
 		json_decref(ins.ids);
 		http_reply_error(resp, &e);

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "address.h"
-#include "api.h"
+#include "action.h"
 #include "filter.h"
 #include "sqlq.h"
 

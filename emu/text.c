@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/utf8.h"
+
 /* The lower-case code point of cp for the ranges text.h names; cp itself otherwise. */
 static uint32_t fold_cp(uint32_t cp)
 {
@@ -132,4 +134,16 @@ const struct emu_country *emu_country_find(const char *s)
 			return c;
 	}
 	return NULL;
+}
+
+/* Text cut by a bounded format may end (or, with %.80s, break) inside a code point; JSON
+ * needs valid UTF-8, so such text loses its non-ASCII bytes instead. */
+void emu_text_make_valid_utf8(char *s)
+{
+	if (utf8_valid(s, strlen(s)))
+		return;
+	for (; *s; s++) {
+		if ((unsigned char)*s >= 0x80)
+			*s = '?';
+	}
 }

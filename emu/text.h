@@ -39,4 +39,8 @@ extern const size_t emu_countries_count;
  */
 const struct emu_country *emu_country_find(const char *s);
 
+/* Text cut by a bounded format may end (or break) inside a code point; JSON needs valid
+ * UTF-8, so text that is not valid UTF-8 loses its non-ASCII bytes (each becomes '?'). */
+void emu_text_make_valid_utf8(char *s);
+
 #endif
