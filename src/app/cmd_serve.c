@@ -26,6 +26,7 @@ enum {
 	SERVE_ONOFFICE_URL,
 	SERVE_PUBLIC_URL,
 	SERVE_PROVIDER_SECRET,
+	SERVE_SYNC_WORKERS,
 	SERVE__N
 };
 
@@ -66,6 +67,11 @@ static const struct opt_def serve_opts[SERVE__N] = {
                                "The provider secret of our onOffice Marketplace entry "
                                "(Anbietersecret); verifies the signed URLs onOffice opens",
                                OPT_SECRET},
+    [SERVE_SYNC_WORKERS] = {"sync-workers", 0, OPT_INT, "N", "32",
+                            "Worker threads running sync jobs (import passes) of different "
+                            "companies side by side; they wait on onOffice, not the CPU, so "
+                            "many are cheap. One company's import never runs twice at once",
+                            0, 1, 1024},
 };
 
 static const struct opt_cmd serve_cmd = {
@@ -132,7 +138,8 @@ int cmd_serve(int argc, char **argv)
 	                           .keys = &key,
 	                           .nkeys = 1,
 	                           .onoffice_url = v[SERVE_ONOFFICE_URL].str,
-	                           .tag = "serve"};
+	                           .tag = "serve",
+	                           .workers = (unsigned)v[SERVE_SYNC_WORKERS].num};
 	if (sync_engine_new(&scfg, &api.sync, &e) || sync_scheduler_start(api.sync, &e)) {
 		fprintf(stderr, "%s serve: %s\n", APP_PROGRAM, e.message);
 		sync_engine_free(api.sync);

@@ -109,8 +109,25 @@ int import_finish(struct db *db, int64_t company_id, const char *owner,
                   const struct import_finish *f, struct err *e);
 
 /* Companies whose import is due: running, actively linked, no claim wanted (R-A12),
- * next_run_at passed or NULL, oldest first. At most cap ids into ids, *n of them. */
+ * next_run_at passed or NULL, and no live lease (a pass of theirs runs somewhere: the
+ * lease, not memory, says who runs what; issue #11), oldest first. At most cap ids into
+ * ids, *n of them. */
 int import_due(struct db *db, int64_t now_ms, int64_t *ids, size_t cap, size_t *n, struct err *e);
+
+/* A live import lease: who holds which company's. */
+struct import_lease {
+	int64_t company_id;
+	char owner[IMPORT_OWNER_MAX];
+};
+
+/* The live leases (lease_until not passed on the database clock), by company, at most
+ * cap into out, *n of them: for finding leases of processes that are gone. */
+int import_leases(struct db *db, struct import_lease *out, size_t cap, size_t *n, struct err *e);
+
+/* Frees the company's lease if holder still holds it (a holder known to be dead); *released
+ * (may be NULL) tells. The next due query sees the company free. */
+int import_lease_release(struct db *db, int64_t company_id, const char *holder, bool *released,
+                         struct err *e);
 
 /* The import lag (R-X5): seconds since the least recent good pass among the running,
  * actively linked companies; 0 when none has had one. */

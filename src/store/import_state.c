@@ -264,7 +264,7 @@ static int finish_tx(struct db_conn *c, void *arg, struct err *e)
 	int rc =
 	    db_prepare(c,
 	               "UPDATE import_state SET last_run_at = ?, next_run_at = CASE WHEN ? = 0 "
-	               "AND phase = 'initial' THEN NULL ELSE ? END, last_error = ?, "
+	               "AND phase = 'initial' THEN ? ELSE ? END, last_error = ?, "
 	               "last_error_class = ?, last_ok_at = CASE WHEN ? THEN last_ok_at ELSE ? "
 	               "END, failures = CASE WHEN ? THEN failures + 1 ELSE 0 END, lease_owner "
 	               "= CASE WHEN lease_owner = ? THEN NULL ELSE lease_owner END, "
@@ -276,19 +276,23 @@ static int finish_tx(struct db_conn *c, void *arg, struct err *e)
 	int64_t now = time_now_ms();
 	bool failed = a->f->error != NULL;
 	db_bind_int(st, 1, now);
-	db_bind_int(st, 2, failed); /* a full import requested meanwhile is due at once */
+	/* A full import unfinished (its slice ended) or requested meanwhile is due at once, but
+	 * as of now: behind work that was due before it, so a long import never starves the
+	 * periodic passes of other companies (issue #11). */
+	db_bind_int(st, 2, failed);
+	db_bind_int(st, 3, now);
 	if (a->f->next_run_at)
-		db_bind_int(st, 3, a->f->next_run_at);
+		db_bind_int(st, 4, a->f->next_run_at);
 	else
-		db_bind_null(st, 3);
-	db_bind_text(st, 4, a->f->error);
-	db_bind_text(st, 5, failed ? a->f->error_class : NULL);
-	db_bind_int(st, 6, failed);
-	db_bind_int(st, 7, now);
-	db_bind_int(st, 8, failed);
-	db_bind_text(st, 9, a->owner);
+		db_bind_null(st, 4);
+	db_bind_text(st, 5, a->f->error);
+	db_bind_text(st, 6, failed ? a->f->error_class : NULL);
+	db_bind_int(st, 7, failed);
+	db_bind_int(st, 8, now);
+	db_bind_int(st, 9, failed);
 	db_bind_text(st, 10, a->owner);
-	db_bind_int(st, 11, a->company_id);
+	db_bind_text(st, 11, a->owner);
+	db_bind_int(st, 12, a->company_id);
 	return db_step(st, &row, e);
 }
 
@@ -310,19 +314,22 @@ static int due_tx(struct db_conn *c, void *arg, struct err *e)
 	struct due_arg *a = arg;
 	struct db_stmt *st;
 	bool row;
+	int64_t clock;
 	a->n = 0;
-	int rc = db_prepare(c,
-	                    "SELECT c.id FROM companies c JOIN onoffice_links l ON l.company_id = "
-	                    "c.id LEFT JOIN import_state s ON s.company_id = c.id WHERE "
-	                    "c.sync_state = 'running' AND l.state = 'active' AND l.claim_wanted "
-	                    "IS NULL AND (s.next_run_at IS NULL OR s.next_run_at <= ?) ORDER BY "
-	                    "coalesce(s.next_run_at, 0), "
-	                    "c.id LIMIT ?",
-	                    &st, e);
-	if (rc)
+	int rc = db_clock_ms(c, &clock, e);
+	if (rc || (rc = db_prepare(c,
+	                           "SELECT c.id FROM companies c JOIN onoffice_links l ON "
+	                           "l.company_id = c.id LEFT JOIN import_state s ON s.company_id "
+	                           "= c.id WHERE c.sync_state = 'running' AND l.state = 'active' "
+	                           "AND l.claim_wanted IS NULL AND (s.next_run_at IS NULL OR "
+	                           "s.next_run_at <= ?) AND (s.lease_owner IS NULL OR "
+	                           "s.lease_until < ?) ORDER BY coalesce(s.next_run_at, 0), "
+	                           "c.id LIMIT ?",
+	                           &st, e)))
 		return rc;
 	db_bind_int(st, 1, a->now);
-	db_bind_int(st, 2, (int64_t)a->cap);
+	db_bind_int(st, 2, clock);
+	db_bind_int(st, 3, (int64_t)a->cap);
 	while (!(rc = db_step(st, &row, e)) && row && a->n < a->cap)
 		a->ids[a->n++] = db_col_int(st, 0);
 	return rc;
@@ -333,6 +340,78 @@ int import_due(struct db *db, int64_t now_ms, int64_t *ids, size_t cap, size_t *
 	struct due_arg a = {now_ms, ids, cap, 0};
 	int rc = db_tx(db, DB_READ, due_tx, &a, e);
 	*n = rc ? 0 : a.n;
+	return rc;
+}
+
+struct leases_arg {
+	struct import_lease *out;
+	size_t cap, n;
+};
+
+static int leases_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct leases_arg *a = arg;
+	struct db_stmt *st;
+	bool row;
+	int64_t clock;
+	a->n = 0;
+	int rc = db_clock_ms(c, &clock, e);
+	if (rc || (rc = db_prepare(c,
+	                           "SELECT company_id, lease_owner FROM import_state WHERE "
+	                           "lease_owner IS NOT NULL AND lease_until >= ? ORDER BY "
+	                           "company_id LIMIT ?",
+	                           &st, e)))
+		return rc;
+	db_bind_int(st, 1, clock);
+	db_bind_int(st, 2, (int64_t)a->cap);
+	while (!(rc = db_step(st, &row, e)) && row && a->n < a->cap) {
+		a->out[a->n].company_id = db_col_int(st, 0);
+		db_col_text(st, 1, a->out[a->n].owner, sizeof(a->out[a->n].owner));
+		a->n++;
+	}
+	return rc;
+}
+
+int import_leases(struct db *db, struct import_lease *out, size_t cap, size_t *n, struct err *e)
+{
+	struct leases_arg a = {out, cap, 0};
+	int rc = db_tx(db, DB_READ, leases_tx, &a, e);
+	*n = rc ? 0 : a.n;
+	return rc;
+}
+
+struct release_arg {
+	int64_t company_id;
+	const char *holder;
+	bool released;
+};
+
+static int release_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct release_arg *a = arg;
+	struct db_stmt *st;
+	bool row;
+	int rc = db_prepare(c,
+	                    "UPDATE import_state SET lease_owner = NULL, lease_until = NULL WHERE "
+	                    "company_id = ? AND lease_owner = ?",
+	                    &st, e);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, a->company_id);
+	db_bind_text(st, 2, a->holder);
+	if ((rc = db_step(st, &row, e)))
+		return rc;
+	a->released = db_changes(c) == 1;
+	return ERR_OK;
+}
+
+int import_lease_release(struct db *db, int64_t company_id, const char *holder, bool *released,
+                         struct err *e)
+{
+	struct release_arg a = {company_id, holder, false};
+	int rc = db_tx(db, DB_WRITE, release_tx, &a, e);
+	if (released)
+		*released = !rc && a.released;
 	return rc;
 }
 

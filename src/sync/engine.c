@@ -3,6 +3,7 @@
  * credentials, the status block, and requests from the API.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,6 @@
 #include "core/time.h"
 #include "store/link.h"
 #include "sync/sync_int.h"
-
-#define DUE_BATCH 16
 
 static char *dup_or_null(const char *s)
 {
@@ -40,6 +39,7 @@ int sync_engine_new(const struct sync_config *cfg, struct sync_engine **out, str
 	eng->live_timeout_ms = cfg->live_timeout_ms > 0 ? cfg->live_timeout_ms : 8000;
 	eng->live_max = cfg->live_max > 0 ? cfg->live_max : 2;
 	eng->cache_ttl_s = cfg->cache_ttl_s > 0 ? cfg->cache_ttl_s : 300;
+	eng->workers = cfg->workers > 0 ? cfg->workers : 32;
 	eng->source_new = cfg->source_new;
 	eng->source_arg = cfg->source_arg;
 	atomic_init(&eng->stop, false);
@@ -57,7 +57,6 @@ int sync_engine_new(const struct sync_config *cfg, struct sync_engine **out, str
 		free(eng);
 		return err_set(e, ERR_NOMEM, NULL, NULL);
 	}
-	pthread_cond_init(&eng->cv, NULL);
 	*out = eng;
 	return ERR_OK;
 }
@@ -69,7 +68,6 @@ void sync_engine_free(struct sync_engine *eng)
 	sync_scheduler_stop(eng);
 	for (size_t i = 0; i < SYNC_CACHE_SLOTS; i++)
 		json_decref(eng->cache[i].value);
-	pthread_cond_destroy(&eng->cv);
 	pthread_mutex_destroy(&eng->mu);
 	free(eng->url);
 	free(eng->ca_file);
@@ -173,41 +171,60 @@ int sync_open_source(struct sync_engine *eng, int64_t company_id, bool live,
 	return rc;
 }
 
-/* ---- the scheduler ---- */
+/* ---- the worker pool and its import jobs ---- */
 
-static void *scheduler(void *arg)
+/* A lease holder "host:pid:tag" of this host whose process is gone. */
+bool sync_holder_dead(const struct sync_engine *eng, const char *holder)
 {
-	struct sync_engine *eng = arg;
-	log_set_context("job", "scheduler");
-	LOG(LOG_INFO, "scheduler.start", LS("owner", eng->owner));
-	while (!atomic_load(&eng->stop)) {
-		int64_t ids[DUE_BATCH];
-		size_t n = 0;
-		bool again = false;
-		struct err e = ERR_INIT;
-		if (import_due(eng->db, time_now_ms(), ids, DUE_BATCH, &n, &e))
-			LOG(LOG_ERROR, "scheduler.due_failed", LS("error", e.message));
-		for (size_t i = 0; i < n && !atomic_load(&eng->stop); i++) {
-			struct sync_pass_result r;
-			err_clear(&e);
-			int rc = sync_pass(eng, ids[i], time_mono_ms() + eng->slice_ms, &r, &e);
-			if (!rc && r.more)
-				again = true;
-		}
-		pthread_mutex_lock(&eng->mu);
-		if (!again && !eng->kicked && !atomic_load(&eng->stop)) {
-			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_sec += 1;
-			pthread_cond_timedwait(&eng->cv, &eng->mu, &ts);
-		}
-		eng->kicked = false;
-		pthread_mutex_unlock(&eng->mu);
-	}
-	LOG0(LOG_INFO, "scheduler.stop");
-	log_clear_context();
-	return NULL;
+	size_t hl = strlen(eng->host);
+	if (strncmp(holder, eng->host, hl) != 0 || holder[hl] != ':')
+		return false;
+	char *end;
+	long pid = strtol(holder + hl + 1, &end, 10);
+	if (end == holder + hl + 1 || *end != ':' || pid <= 0 || pid == (long)getpid())
+		return false;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
+
+static int import_job_due(void *ctx, int64_t *ids, size_t cap, size_t *n, struct err *e)
+{
+	struct sync_engine *eng = ctx;
+	return import_due(eng->db, time_now_ms(), ids, cap, n, e);
+}
+
+static void import_job_run(void *ctx, const char *owner, int64_t id, bool *again)
+{
+	struct sync_engine *eng = ctx;
+	struct sync_pass_result r;
+	struct err e = ERR_INIT;
+	int rc = sync_pass_as(eng, owner, id, time_mono_ms() + eng->slice_ms, &r, &e);
+	*again = !rc && r.more;
+}
+
+/* Frees the leases of passes whose process on this host is gone (kill -9), so their
+ * companies are due again at once instead of after the lease's time. */
+static void import_job_sweep(void *ctx)
+{
+	struct sync_engine *eng = ctx;
+	struct import_lease leases[64];
+	size_t n = 0;
+	struct err e = ERR_INIT;
+	if (import_leases(eng->db, leases, sizeof(leases) / sizeof(leases[0]), &n, &e))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		bool released = false;
+		if (!sync_holder_dead(eng, leases[i].owner) ||
+		    import_lease_release(eng->db, leases[i].company_id, leases[i].owner, &released,
+		                         &e) ||
+		    !released)
+			continue;
+		LOG(LOG_INFO, "import.lease_taken_over", LI("company", leases[i].company_id),
+		    LS("from", leases[i].owner), LS("why", "its process is gone"));
+	}
+}
+
+static const struct sync_job_kind import_kind_template = {
+    .name = "import", .due = import_job_due, .run = import_job_run, .sweep = import_job_sweep};
 
 /* /metrics: the import lag (R-X5), read from the database at scrape time. */
 static double import_lag_fn(void *db)
@@ -224,31 +241,35 @@ int sync_scheduler_start(struct sync_engine *eng, struct err *e)
 	    "Seconds since the least recent successful import pass of a running company", NULL,
 	    import_lag_fn, eng->db);
 	pthread_mutex_lock(&eng->mu);
-	int rc = eng->thread_running ? 0 : pthread_create(&eng->thread, NULL, scheduler, eng);
-	if (!rc)
-		eng->thread_running = true;
+	int rc = ERR_OK;
+	if (!eng->runner) {
+		eng->import_kind = import_kind_template;
+		eng->import_kind.ctx = eng;
+		struct sync_runner_config rc_cfg = {.workers = eng->workers,
+		                                    .owner_prefix = eng->owner,
+		                                    .kinds = &eng->import_kind,
+		                                    .nkinds = 1,
+		                                    .stop = &eng->stop};
+		rc = sync_runner_start(&rc_cfg, &eng->runner, e);
+	}
 	pthread_mutex_unlock(&eng->mu);
-	return rc ? err_set(e, ERR_INTERNAL, NULL, "cannot start the scheduler: %s", strerror(rc))
-	          : ERR_OK;
+	return rc;
 }
 
 void sync_scheduler_stop(struct sync_engine *eng)
 {
 	pthread_mutex_lock(&eng->mu);
 	atomic_store(&eng->stop, true);
-	bool join = eng->thread_running;
-	eng->thread_running = false;
-	pthread_cond_broadcast(&eng->cv);
+	struct sync_runner *r = eng->runner;
+	eng->runner = NULL;
 	pthread_mutex_unlock(&eng->mu);
-	if (join)
-		pthread_join(eng->thread, NULL);
+	sync_runner_stop(r);
 }
 
 void sync_kick(struct sync_engine *eng)
 {
 	pthread_mutex_lock(&eng->mu);
-	eng->kicked = true;
-	pthread_cond_broadcast(&eng->cv);
+	sync_runner_kick(eng->runner);
 	pthread_mutex_unlock(&eng->mu);
 }
 

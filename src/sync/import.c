@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +30,7 @@ static const char *const mark_fields[] = {"Aenderung"};
 
 struct pass {
 	struct sync_engine *eng;
+	const char *owner; /* the lease's holder name: the worker's, or the engine's */
 	int64_t company_id;
 	int64_t deadline;
 	struct sync_source *src;
@@ -163,8 +163,8 @@ static int commit(struct pass *p, const struct import_contact *k, size_t n,
                   struct err *e)
 {
 	char state[16] = "";
-	int rc = import_commit(p->eng->db, p->company_id, p->eng->owner, p->eng->lease_ttl_ms, k, n,
-	                       c, nc, pr, &p->r->stats, state, e);
+	int rc = import_commit(p->eng->db, p->company_id, p->owner, p->eng->lease_ttl_ms, k, n, c,
+	                       nc, pr, &p->r->stats, state, e);
 	if (!rc && strcmp(state, "running") != 0)
 		p->r->stopped = true;
 	return rc;
@@ -666,19 +666,6 @@ static int pass_locked(struct pass *p, struct err *e)
 	return p->initial ? run_initial(p, e) : run_periodic(p, e);
 }
 
-/* A lease holder "host:pid:tag" of this host whose process is gone. */
-static bool holder_dead(const struct sync_engine *eng, const char *holder)
-{
-	size_t hl = strlen(eng->host);
-	if (strncmp(holder, eng->host, hl) != 0 || holder[hl] != ':')
-		return false;
-	char *end;
-	long pid = strtol(holder + hl + 1, &end, 10);
-	if (end == holder + hl + 1 || *end != ':' || pid <= 0 || pid == (long)getpid())
-		return false;
-	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
-}
-
 static const char *error_class(int rc)
 {
 	switch (rc) {
@@ -719,17 +706,24 @@ static void count_pass(const struct sync_pass_result *r, const char *result)
 int sync_pass(struct sync_engine *eng, int64_t company_id, int64_t deadline_ms,
               struct sync_pass_result *r, struct err *e)
 {
-	struct pass p = {.eng = eng, .company_id = company_id, .deadline = deadline_ms, .r = r};
+	return sync_pass_as(eng, eng->owner, company_id, deadline_ms, r, e);
+}
+
+int sync_pass_as(struct sync_engine *eng, const char *owner, int64_t company_id,
+                 int64_t deadline_ms, struct sync_pass_result *r, struct err *e)
+{
+	struct pass p = {
+	    .eng = eng, .owner = owner, .company_id = company_id, .deadline = deadline_ms, .r = r};
 	char holder[IMPORT_OWNER_MAX];
 	bool got = false;
 	memset(r, 0, sizeof(*r));
-	int rc = import_lease_acquire(eng->db, company_id, eng->owner, eng->lease_ttl_ms, NULL,
-	                              &got, holder, e);
-	if (!rc && !got && holder[0] && holder_dead(eng, holder)) {
+	int rc = import_lease_acquire(eng->db, company_id, owner, eng->lease_ttl_ms, NULL, &got,
+	                              holder, e);
+	if (!rc && !got && holder[0] && sync_holder_dead(eng, holder)) {
 		LOG(LOG_INFO, "import.lease_taken_over", LI("company", company_id),
 		    LS("from", holder), LS("why", "its process is gone"));
-		rc = import_lease_acquire(eng->db, company_id, eng->owner, eng->lease_ttl_ms,
-		                          holder, &got, NULL, e);
+		rc = import_lease_acquire(eng->db, company_id, owner, eng->lease_ttl_ms, holder,
+		                          &got, NULL, e);
 	}
 	if (rc)
 		return rc;
@@ -776,7 +770,7 @@ int sync_pass(struct sync_engine *eng, int64_t company_id, int64_t deadline_ms,
 			goto out;
 	}
 	struct err fe = ERR_INIT;
-	if (import_finish(eng->db, company_id, eng->owner, &f, &fe))
+	if (import_finish(eng->db, company_id, owner, &f, &fe))
 		LOG(LOG_ERROR, "import.finish_failed", LI("company", company_id),
 		    LS("error", fe.message));
 out:

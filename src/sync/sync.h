@@ -20,9 +20,11 @@
  * Every page is committed with its cursor in one transaction under the company's
  * lease (store/import.h): a crash resumes after the last committed page.
  *
- * Threads: a scheduler thread runs due imports one after another (companies
- * running, link active, next_run_at passed); a full import runs in slices of
- * slice_ms so other companies get their turn. API handlers call contact types and
+ * Threads: a pool of workers (runner.h, `--sync-workers`) runs due import passes
+ * of different companies side by side (companies running, link active,
+ * next_run_at passed, no live lease), oldest first; a full import runs in
+ * slices of slice_ms and then queues behind what was due before, so other
+ * companies get their turn. API handlers call contact types and
  * the preview directly with short timeouts, a cache and a cap on concurrent calls
  * (at most live_max at once; more get ERR_BUSY), so at most live_max MHD threads
  * wait on onOffice, never for more than live_timeout_ms.
@@ -56,6 +58,7 @@ struct sync_config {
 	long timeout_ms;          /* one import request; 0: 60000 */
 	long live_timeout_ms;     /* one request for an API handler; 0: 8000 */
 	int live_max;             /* concurrent handler calls to onOffice; 0: 2 */
+	unsigned workers;         /* the pool running import passes (serve); 0: 32 */
 	int cache_ttl_s;          /* contact types; 0: 300 (the preview: a fifth of it) */
 	/* Replaces the onOffice source (tests); NULL: sync_source_onoffice. */
 	sync_source_fn source_new;
@@ -67,11 +70,11 @@ int sync_engine_new(const struct sync_config *cfg, struct sync_engine **out, str
 /* Stops the scheduler if it runs and frees the engine. NULL does nothing. */
 void sync_engine_free(struct sync_engine *eng);
 
-/* Starts the scheduler thread (serve). */
+/* Starts the worker pool (serve; runner.h) that runs due import passes. */
 int sync_scheduler_start(struct sync_engine *eng, struct err *e);
-/* Aborts running transfers, stops and joins the scheduler; idempotent. */
+/* Aborts running transfers, stops and joins the pool; idempotent. */
 void sync_scheduler_stop(struct sync_engine *eng);
-/* Wakes the scheduler (a full import was requested). */
+/* Wakes the pool's dispatcher (a full import was requested, a claim came). */
 void sync_kick(struct sync_engine *eng);
 /* The flag that aborts running transfers and passes (set by sync_scheduler_stop). */
 atomic_bool *sync_abort_flag(struct sync_engine *eng);
@@ -96,6 +99,9 @@ struct sync_pass_result {
  */
 int sync_pass(struct sync_engine *eng, int64_t company_id, int64_t deadline_ms,
               struct sync_pass_result *r, struct err *e);
+/* sync_pass under the lease name owner (a worker of the pool: "host:pid:serve/w3"). */
+int sync_pass_as(struct sync_engine *eng, const char *owner, int64_t company_id,
+                 int64_t deadline_ms, struct sync_pass_result *r, struct err *e);
 
 /*
  * `sync initial` in the foreground: passes until the company's full import is done,

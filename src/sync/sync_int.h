@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 
+#include "sync/runner.h"
 #include "sync/sync.h"
 
 #define SYNC_CACHE_SLOTS 32
@@ -28,10 +29,11 @@ struct sync_engine {
 	void *source_arg;
 	atomic_bool stop;
 
-	pthread_mutex_t mu; /* kicked, live_inflight, cache */
-	pthread_cond_t cv;
-	bool kicked, thread_running;
-	pthread_t thread;
+	unsigned workers;           /* the runner's pool size */
+	struct sync_runner *runner; /* NULL until sync_scheduler_start */
+	struct sync_job_kind import_kind;
+
+	pthread_mutex_t mu; /* runner (start/stop), live_inflight, cache */
 	int live_inflight;
 	struct sync_cache_slot cache[SYNC_CACHE_SLOTS];
 };
@@ -51,6 +53,9 @@ void sync_mark_claim_wanted(struct sync_engine *eng, int64_t company_id, int64_t
  * link, ERR_OO_CLAIM pauses it (unless a newer claim came meanwhile); returns rc. */
 int sync_note_refusal(struct sync_engine *eng, int64_t company_id, int64_t claim_gen, int rc,
                       const struct err *e);
+
+/* True for a lease holder "host:pid:tag" of this host whose process is gone. */
+bool sync_holder_dead(const struct sync_engine *eng, const char *holder);
 
 /* Text of an error for last_error and logs. */
 void sync_error_text(const struct err *e, int rc, char *out, size_t cap);
