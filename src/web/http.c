@@ -478,19 +478,28 @@ static bool clean_text(const char *p, size_t n, bool tab_ok)
 /* Names the header at f in field ("headers.Idempotency-Key"), when its name is printable. */
 static void header_field_name(const char *head, const struct head_field *f, char *out, size_t cap)
 {
-	if (f->klen && f->klen < 64 && clean_text(head + f->key, f->klen, false))
+	bool ascii = true; /* the name goes into a JSON string: printable ASCII only */
+	for (size_t i = 0; i < f->klen; i++)
+		ascii = ascii && (unsigned char)head[f->key + i] < 0x80;
+	if (f->klen && f->klen < 64 && ascii && clean_text(head + f->key, f->klen, false))
 		snprintf(out, cap, "headers.%.*s", (int)f->klen, head + f->key);
 	else
 		snprintf(out, cap, "headers");
 }
 
 /* The log shows the path as sent: when a NUL cut MHD's copy of the target short inside the
- * path, the rest of the request line (tail[0..n), untouched by MHD, which stopped at the
- * NUL) is appended, escaped. A NUL in the query leaves the logged path as it is. */
+ * path, the rest of the path is appended, escaped. tail[0] is that NUL; MHD has since written
+ * NULs over the '?', '=' and '&' after it (it finds the query past the NUL), so the path ends
+ * at the next NUL or '?', and no query byte reaches the log. A NUL in the query leaves the
+ * logged path as it is. */
 static void log_path_as_sent(struct http_req *req, const char *tail, size_t n)
 {
-	if (req->raw_query || !req->target)
+	if (req->raw_query || !req->target || n == 0)
 		return;
+	size_t end = 1;
+	while (end < n && tail[end] != '\0' && tail[end] != '?')
+		end++;
+	n = end;
 	char *esc = target_escape(tail, n);
 	size_t have = strlen(req->target);
 	char *path = esc ? malloc(have + strlen(esc) + 1) : NULL;
@@ -543,7 +552,8 @@ static int head_clean(struct http_req *req, const char *method, const char *vers
 		             "not accepted)");
 		goto out_free;
 	}
-	qsort(h.v, h.n, sizeof(*h.v), by_key);
+	if (h.n > 1) /* qsort wants a non-null array even for no elements */
+		qsort(h.v, h.n, sizeof(*h.v), by_key);
 	size_t pos = vend;
 	for (size_t i = 0; i <= h.n; i++) {
 		const struct head_field *f = i < h.n ? &h.v[i] : NULL;
@@ -555,6 +565,16 @@ static int head_clean(struct http_req *req, const char *method, const char *vers
 		if (!ok && i == 0) {
 			rc = err_set(e, ERR_INVALID_ARG, NULL,
 			             "the request line holds a control character (a NUL byte?)");
+			goto out_free;
+		}
+		/* Two NULs or more before the stray bytes: the line before ended (CR LF) and a new
+		 * line starts with a NUL or without a name; one NUL: the value before went on. */
+		size_t nul = 0;
+		while (!ok && pos + nul < size && head[pos + nul] == '\0')
+			nul++;
+		if (!ok && nul >= 2) {
+			rc = err_set(e, ERR_INVALID_ARG, "headers",
+			             "a header line starts with a NUL byte or has no name");
 			goto out_free;
 		}
 		/* ':' (one NUL) and optional whitespace lie between name and value. */

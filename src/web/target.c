@@ -83,7 +83,7 @@ static bool param_name(const char *raw, size_t n, char *out, size_t cap)
 	for (size_t i = 0; i < kn;) {
 		bool escaped;
 		unsigned char c = next_byte(raw, kn, &i, &escaped);
-		if (target_is_ctl(c) || o + 1 >= cap)
+		if (c < 0x20 || c >= 0x7f || o + 1 >= cap) /* printable ASCII: it goes into JSON */
 			return false;
 		out[o++] = c == '+' && !escaped ? ' ' : (char)c;
 	}

@@ -37,7 +37,7 @@ int target_decode_path(const char *raw, size_t n, char *out, size_t cap, size_t 
 /*
  * Checks the query raw[0..n) (the part after '?', as sent): no parameter name or
  * value may hold or decode to a control byte. The error's field is "query.NAME"
- * when the name is clean, else "query".
+ * when the name is printable ASCII, else "query".
  */
 int target_check_query(const char *raw, size_t n, struct err *e);
 

@@ -125,6 +125,26 @@ refused(srv, db, "a folded header line",
         post + b"Authorization: Bearer " + tok.encode() + b"\r\nIdempotency-Key: ab\r\n cd", conv,
         field="headers")
 
+# ---- from the review: names that are not ASCII, lines without a name, no headers ----
+refused(srv, db, "a NUL after a header name that is not UTF-8",
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-\xff: a\x00b", field="headers")
+refused(srv, db, "%00 behind a query name that is not UTF-8", b"GET /healthz?%FF=%00 HTTP/1.1\r\nHost: x",
+        field="query")
+refused(srv, db, "a header line without a name", b"GET /healthz HTTP/1.1\r\nHost: x\r\n: v",
+        field="headers")
+refused(srv, db, "a header line starting with a NUL",
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\x00X-A: ab", field="headers")
+refused(srv, db, "a raw NUL in the path before a query with a secret",
+        b"GET /api/v1/x\x00y?signature=SECRETSIG&a=1 HTTP/1.1\r\nHost: x")
+# A request with no header at all (what load balancers send) passes the head check; under
+# AddressSanitizer/UBSan this once crashed the server (qsort of no headers).
+s = socket.create_connection((srv.host, srv.port), timeout=10)
+s.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
+answer = s.recv(4096)
+s.close()
+check(answer.startswith(b"HTTP/1.1 200") or answer.startswith(b"HTTP/1.0 200"),
+      f"HTTP/1.0 without headers: 200 ({answer[:40]})")
+
 # ---- positive controls: the same requests without the NUL do change data ----
 before = counts(db)
 st, _ = raw(srv, post + b"Authorization: Bearer " + tok.encode() + b"\r\nIdempotency-Key: abcd"
@@ -147,6 +167,8 @@ check(f"path=\"/api/v1/contacts/{contact}%00/notes/1\"" in log
       or f"path=/api/v1/contacts/{contact}%00/notes/1" in log,
       "the log shows a raw NUL in the path escaped as %00")
 check(tok not in log, "no token in the log")
+check("SECRETSIG" not in log and "path=/api/v1/x%00y " in log,
+      "a raw NUL before the query: the log shows the path, never the query")
 
 # ---- onoffice-emu: its API and its control routes ----
 emu = Emu()
