@@ -27,6 +27,8 @@ enum {
 	SERVE_PUBLIC_URL,
 	SERVE_PROVIDER_SECRET,
 	SERVE_SYNC_WORKERS,
+	SERVE_OO_INFLIGHT,
+	SERVE_OO_RATE,
 	SERVE__N
 };
 
@@ -72,6 +74,15 @@ static const struct opt_def serve_opts[SERVE__N] = {
                             "companies side by side; they wait on onOffice, not the CPU, so "
                             "many are cheap. One company's import never runs twice at once",
                             0, 1, 1024},
+    [SERVE_OO_INFLIGHT] = {"onoffice-max-inflight", 0, OPT_INT, "N", "64",
+                           "Requests to onOffice in flight at once, over all customers; more "
+                           "wait for a free slot",
+                           0, 1, 4096},
+    [SERVE_OO_RATE] = {"onoffice-customer-rate", 0, OPT_INT, "N", "10",
+                       "Requests per second to one onOffice customer, however many workers "
+                       "serve it; onOffice answering 429 or 5xx also holds that customer's "
+                       "requests back (0.5 s, doubling up to 30 s)",
+                       0, 1, 1000},
 };
 
 static const struct opt_cmd serve_cmd = {
@@ -139,7 +150,9 @@ int cmd_serve(int argc, char **argv)
 	                           .nkeys = 1,
 	                           .onoffice_url = v[SERVE_ONOFFICE_URL].str,
 	                           .tag = "serve",
-	                           .workers = (unsigned)v[SERVE_SYNC_WORKERS].num};
+	                           .workers = (unsigned)v[SERVE_SYNC_WORKERS].num,
+	                           .max_inflight = (unsigned)v[SERVE_OO_INFLIGHT].num,
+	                           .customer_rate = (double)v[SERVE_OO_RATE].num};
 	if (sync_engine_new(&scfg, &api.sync, &e) || sync_scheduler_start(api.sync, &e)) {
 		fprintf(stderr, "%s serve: %s\n", APP_PROGRAM, e.message);
 		sync_engine_free(api.sync);

@@ -251,9 +251,18 @@ static int attempt_once(struct oo_client *c, struct oo_batch *b, int attempt, st
 		oo_batch_fail(b, rc, 0, e->message);
 		return rc;
 	}
+	const struct oo_gate *g = c->cfg.gate;
+	if (g && !g->enter(g->arg)) {
+		wipe_body(body);
+		err_set(e, ERR_OO_NOT_SENT, NULL, "not sent: shutting down");
+		oo_batch_fail(b, ERR_OO_NOT_SENT, 0, e->message);
+		return oo_batch_outcome(b, e);
+	}
 	int64_t t0 = time_mono_ms();
 	unsigned flags = oo_batch_writes(b) ? OO_POST_ONCE : 0;
 	rc = c->tp.post(c->tp.ctx, c->url, body->data, body->len, flags, answer, &status, &sent, e);
+	if (g)
+		g->leave(g->arg, rc ? 0 : status);
 	wipe_body(body);
 	int cls = rc ? transport_class(b, rc, sent, e) : answer_class(b, status, answer, e);
 	observe(b, attempt, status, cls, e, time_mono_ms() - t0);

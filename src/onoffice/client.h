@@ -58,6 +58,20 @@ struct oo_config {
 	void *sleep_arg;                      /* passed to sleep_ms */
 	atomic_bool *abort_flag;        /* shutdown: stops transfers and retries; may be NULL */
 	struct oo_transport *transport; /* NULL: libcurl; else taken over (freed by the client) */
+	const struct oo_gate *gate;     /* limits around every HTTP attempt; NULL: none */
+};
+
+/*
+ * What a caller may put around every HTTP attempt (the sync layer's limits: a cap on
+ * requests in flight, a per-customer rate, a backoff shared by every client of one
+ * customer). enter may wait; it returns false when the attempt must not go (shutting
+ * down), and the batch then fails as not sent. leave follows every entered attempt with
+ * its HTTP status (0 when no answer came). The gate must outlive the client.
+ */
+struct oo_gate {
+	bool (*enter)(void *arg);
+	void (*leave)(void *arg, long http_status);
+	void *arg;
 };
 
 struct oo_client;

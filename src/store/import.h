@@ -114,6 +114,12 @@ int import_finish(struct db *db, int64_t company_id, const char *owner,
  * ids, *n of them. */
 int import_due(struct db *db, int64_t now_ms, int64_t *ids, size_t cap, size_t *n, struct err *e);
 
+/* How many imports are due and not running (import_due's rule), and how long the one due
+ * longest has waited (now_ms - its next_run_at; 0 when none; a requested full import
+ * counts as due since now). For /metrics. */
+int import_due_summary(struct db *db, int64_t now_ms, int64_t *count, int64_t *oldest_wait_ms,
+                       struct err *e);
+
 /* A live import lease: who holds which company's. */
 struct import_lease {
 	int64_t company_id;

@@ -343,6 +343,47 @@ int import_due(struct db *db, int64_t now_ms, int64_t *ids, size_t cap, size_t *
 	return rc;
 }
 
+struct due_summary_arg {
+	int64_t now, count, oldest_ms;
+};
+
+static int due_summary_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	struct due_summary_arg *a = arg;
+	struct db_stmt *st;
+	bool row;
+	int64_t clock;
+	int rc = db_clock_ms(c, &clock, e);
+	if (rc ||
+	    (rc = db_prepare(c,
+	                     "SELECT count(*), min(coalesce(s.next_run_at, ?)) FROM companies "
+	                     "c JOIN onoffice_links l ON l.company_id = c.id LEFT JOIN "
+	                     "import_state s ON s.company_id = c.id WHERE c.sync_state = "
+	                     "'running' AND l.state = 'active' AND l.claim_wanted IS NULL AND "
+	                     "(s.next_run_at IS NULL OR s.next_run_at <= ?) AND "
+	                     "(s.lease_owner IS NULL OR s.lease_until < ?)",
+	                     &st, e)))
+		return rc;
+	db_bind_int(st, 1, a->now);
+	db_bind_int(st, 2, a->now);
+	db_bind_int(st, 3, clock);
+	if ((rc = db_step(st, &row, e)) || !row)
+		return rc;
+	a->count = db_col_int(st, 0);
+	a->oldest_ms = a->count && !db_col_null(st, 1) ? a->now - db_col_int(st, 1) : 0;
+	return ERR_OK;
+}
+
+int import_due_summary(struct db *db, int64_t now_ms, int64_t *count, int64_t *oldest_wait_ms,
+                       struct err *e)
+{
+	struct due_summary_arg a = {now_ms, 0, 0};
+	int rc = db_tx(db, DB_READ, due_summary_tx, &a, e);
+	*count = rc ? 0 : a.count;
+	*oldest_wait_ms = rc ? 0 : a.oldest_ms;
+	return rc;
+}
+
 struct leases_arg {
 	struct import_lease *out;
 	size_t cap, n;

@@ -50,8 +50,12 @@ int sync_engine_new(const struct sync_config *cfg, struct sync_engine **out, str
 			*c = '_';
 	snprintf(eng->owner, sizeof(eng->owner), "%s:%ld:%s", eng->host, (long)getpid(),
 	         cfg->tag ? cfg->tag : "sync");
+	struct sync_limits_config lc = {.max_inflight = cfg->max_inflight,
+	                                .customer_rate = cfg->customer_rate,
+	                                .stop = &eng->stop};
 	if ((cfg->onoffice_url && !eng->url) || (cfg->ca_file && !eng->ca_file) ||
-	    pthread_mutex_init(&eng->mu, NULL)) {
+	    sync_limits_new(&lc, &eng->limits, NULL) || pthread_mutex_init(&eng->mu, NULL)) {
+		sync_limits_free(eng->limits);
 		free(eng->url);
 		free(eng->ca_file);
 		free(eng);
@@ -69,6 +73,7 @@ void sync_engine_free(struct sync_engine *eng)
 	for (size_t i = 0; i < SYNC_CACHE_SLOTS; i++)
 		json_decref(eng->cache[i].value);
 	pthread_mutex_destroy(&eng->mu);
+	sync_limits_free(eng->limits);
 	free(eng->url);
 	free(eng->ca_file);
 	free(eng);
@@ -164,6 +169,7 @@ int sync_open_source(struct sync_engine *eng, int64_t company_id, bool live,
 	    .timeout_ms = live ? eng->live_timeout_ms : eng->timeout_ms,
 	    .max_attempts = live ? 1 : 4,
 	    .abort_flag = &eng->stop,
+	    .gate = sync_limits_gate(eng->limits, creds.customer_web_id),
 	};
 	rc = (eng->source_new ? eng->source_new : default_source)(eng->source_arg, &sc, &creds, out,
 	                                                          e);
@@ -234,12 +240,56 @@ static double import_lag_fn(void *db)
 	return lag;
 }
 
+static double jobs_due_fn(void *arg)
+{
+	struct sync_engine *eng = arg;
+	int64_t n = 0, oldest = 0;
+	import_due_summary(eng->db, time_now_ms(), &n, &oldest, NULL);
+	return (double)n;
+}
+
+static double oldest_due_fn(void *arg)
+{
+	struct sync_engine *eng = arg;
+	int64_t n = 0, oldest = 0;
+	import_due_summary(eng->db, time_now_ms(), &n, &oldest, NULL);
+	return (double)oldest / 1000.0;
+}
+
+static double jobs_running_fn(void *arg)
+{
+	struct sync_engine *eng = arg;
+	struct sync_runner_stats st;
+	pthread_mutex_lock(&eng->mu);
+	sync_runner_stats(eng->runner, &st);
+	pthread_mutex_unlock(&eng->mu);
+	return (double)st.busy;
+}
+
+static double inflight_fn(void *arg)
+{
+	struct sync_engine *eng = arg;
+	return (double)sync_limits_inflight(eng->limits);
+}
+
 int sync_scheduler_start(struct sync_engine *eng, struct err *e)
 {
+	struct metrics *m = metrics_default();
 	metrics_gauge_fn(
-	    metrics_default(), "immosync_import_lag_seconds",
+	    m, "immosync_import_lag_seconds",
 	    "Seconds since the least recent successful import pass of a running company", NULL,
 	    import_lag_fn, eng->db);
+	metrics_gauge_fn(m, "immosync_sync_jobs_running",
+	                 "Sync jobs running on this process's workers", NULL, jobs_running_fn, eng);
+	metrics_gauge_fn(m, "immosync_sync_jobs_due",
+	                 "Sync jobs due and waiting for a worker (all processes)", NULL,
+	                 jobs_due_fn, eng);
+	metrics_gauge_fn(m, "immosync_sync_oldest_due_seconds",
+	                 "How long the sync job due longest has waited for a worker", NULL,
+	                 oldest_due_fn, eng);
+	metrics_gauge_fn(m, "immosync_onoffice_inflight",
+	                 "Requests to onOffice in flight from this process", NULL, inflight_fn,
+	                 eng);
 	pthread_mutex_lock(&eng->mu);
 	int rc = ERR_OK;
 	if (!eng->runner) {

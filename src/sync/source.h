@@ -13,6 +13,7 @@
 #include "core/err.h"
 
 struct link_creds;
+struct oo_gate;
 
 /* One read/address (onoffice/address.h: struct oo_address_query). */
 struct sync_read {
@@ -42,6 +43,7 @@ struct sync_source_config {
 	long connect_timeout_ms, timeout_ms; /* 0: the client's defaults */
 	int max_attempts;                    /* 0: the client's default */
 	atomic_bool *abort_flag;             /* may be NULL */
+	const struct oo_gate *gate;          /* limits.h: around every request; may be NULL */
 };
 
 /* A source on the onOffice API with creds (token, secret, claim). */

@@ -86,6 +86,7 @@ int sync_source_onoffice(const struct sync_source_config *cfg, const struct link
 	    .timeout_ms = cfg->timeout_ms,
 	    .max_attempts = cfg->max_attempts,
 	    .abort_flag = cfg->abort_flag,
+	    .gate = cfg->gate,
 	};
 	int rc = oo_client_new(&oc, &o->c, e);
 	if (rc) {

@@ -59,6 +59,8 @@ struct sync_config {
 	long live_timeout_ms;     /* one request for an API handler; 0: 8000 */
 	int live_max;             /* concurrent handler calls to onOffice; 0: 2 */
 	unsigned workers;         /* the pool running import passes (serve); 0: 32 */
+	unsigned max_inflight;    /* requests to onOffice in flight, all customers; 0: 64 */
+	double customer_rate;     /* requests per second to one customer; 0: 10 (limits.h) */
 	int cache_ttl_s;          /* contact types; 0: 300 (the preview: a fifth of it) */
 	/* Replaces the onOffice source (tests); NULL: sync_source_onoffice. */
 	sync_source_fn source_new;

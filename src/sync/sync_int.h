@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 
+#include "sync/limits.h"
 #include "sync/runner.h"
 #include "sync/sync.h"
 
@@ -31,6 +32,7 @@ struct sync_engine {
 
 	unsigned workers;           /* the runner's pool size */
 	struct sync_runner *runner; /* NULL until sync_scheduler_start */
+	struct sync_limits *limits; /* around every onOffice request */
 	struct sync_job_kind import_kind;
 
 	pthread_mutex_t mu; /* runner (start/stop), live_inflight, cache */
