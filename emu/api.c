@@ -326,8 +326,34 @@ static bool auth_error(int code)
 	return code == OO_NOT_AUTHENTICATED || code == OO_TIMESTAMP || code == OO_HMAC;
 }
 
-static json_t *process(struct emu *emu, const char *body, size_t len)
+/*
+ * The customer's rate_limit_per_s (emu/README.md "Customer configuration"), read from its
+ * stored overrides only: the default is 0 (off), so a customer without the key costs a
+ * strstr and no parse.
+ */
+static int64_t rate_limit_of(const struct emu_customer *cust)
 {
+	if (!cust->config || !strstr(cust->config, "\"rate_limit_per_s\""))
+		return 0;
+	json_t *ov = json_loads(cust->config, 0, NULL);
+	json_int_t v = json_integer_value(json_object_get(ov, "rate_limit_per_s"));
+	json_decref(ov);
+	return v > 0 ? (int64_t)v : 0;
+}
+
+/* Our decision (emu/README.md): beyond a customer's rate limit, HTTP 429 with this body and
+ * Retry-After: 1; no action is processed. */
+static json_t *too_many_requests(void)
+{
+	return json_pack("{s:{s:i, s:i, s:s}}", "status", "code", 429, "errorcode", 0, "message",
+	                 "Too Many Requests");
+}
+
+/* Answers one API request body; *http_status is 200, or 429 when the customer's rate
+ * limit refused it. */
+static json_t *process(struct emu *emu, const char *body, size_t len, int *http_status)
+{
+	*http_status = 200;
 	if (len == 0)
 		return top_error(400, OO_EMPTY_REQUEST, "Empty request");
 	json_error_t jerr;
@@ -361,6 +387,16 @@ static json_t *process(struct emu *emu, const char *body, size_t len)
 	}
 	struct request_ctx rc = {emu, lrc ? NULL : &cust, json_string_value(token),
 	                         emu_state_now_ms(emu->state)};
+	/* The token names the customer: its rate limit applies before any action is answered
+	 * (a fixed window per second of the emulator's clock). */
+	if (!lrc &&
+	    !emu_state_rate_allow(emu->state, cust.id, rc.now_ms / 1000, rate_limit_of(&cust))) {
+		LOG(LOG_INFO, "emu.rate_limited", LS("customer", cust.web_id));
+		emu_customer_release(&cust);
+		*http_status = 429;
+		out = too_many_requests();
+		goto out;
+	}
 	json_t *results = json_array();
 	bool processing_error = false;
 	size_t i;
@@ -391,16 +427,15 @@ static void sleep_ms(int64_t ms)
 		;
 }
 
-void emu_api_handler(struct http_req *req, struct http_resp *resp, void *ctx)
+static void handle(struct emu *emu, struct http_req *req, struct http_resp *resp)
 {
-	struct emu *emu = ctx;
 	struct emu_fault_plan plan = emu_state_draw_fault(emu->state);
 	int status = 200;
 	if (plan.latency_ms > 0)
 		sleep_ms(plan.latency_ms);
 	json_t *doc = NULL;
 	if (plan.kind == EMU_FAULT_NONE || plan.after)
-		doc = process(emu, req->body.data ? req->body.data : "", req->body.len);
+		doc = process(emu, req->body.data ? req->body.data : "", req->body.len, &status);
 	if (plan.kind != EMU_FAULT_NONE) {
 		json_decref(doc);
 		doc = NULL;
@@ -416,6 +451,8 @@ void emu_api_handler(struct http_req *req, struct http_resp *resp, void *ctx)
 	if (plan.kind == EMU_FAULT_ERROR) {
 		doc = top_error(500, 1, "Unknown error occurred (fault injected by onoffice-emu)");
 		status = plan.error_http ? 500 : 200;
+	} else if (status == 429) {
+		http_set_header(resp, "Retry-After", "1");
 	}
 	http_reply_json(resp, status, doc);
 	http_gzip_if_accepted(req, resp);
@@ -423,4 +460,14 @@ void emu_api_handler(struct http_req *req, struct http_resp *resp, void *ctx)
 	for (size_t i = 0; i < resp->nheaders; i++)
 		gzip = gzip || strcasecmp(resp->headers[i].name, "Content-Encoding") == 0;
 	emu_state_count_http(emu->state, req->body.len, resp->body.len, gzip);
+}
+
+void emu_api_handler(struct http_req *req, struct http_resp *resp, void *ctx)
+{
+	struct emu *emu = ctx;
+	/* From arrival to a ready answer (injected latency included) the request counts as
+	 * concurrent (GET /_emu/counters: concurrent, peak_concurrent). */
+	emu_state_api_enter(emu->state);
+	handle(emu, req, resp);
+	emu_state_api_leave(emu->state);
 }

@@ -65,7 +65,8 @@ static const char defaults_json[] =
     "\"anzahl_stellplaetze\":true,\"Umkreis\":true},"
     "\"claim_required\":false,"
     "\"mandatory_fields\":{\"address\":[],\"estate\":[]},"
-    "\"pipe_multiselects\":[\"HerkunftKontakt\"]"
+    "\"pipe_multiselects\":[\"HerkunftKontakt\"],"
+    "\"rate_limit_per_s\":0"
     "}";
 
 const struct emu_sc_field emu_sc_fields[] = {
@@ -337,6 +338,13 @@ static int check_patch(json_t *patch, struct err *e)
 		} else if (!strcmp(key, "claim_required")) {
 			if (!json_is_boolean(val))
 				return bad(e, key, NULL, "must be true or false");
+		} else if (!strcmp(key, "rate_limit_per_s")) {
+			if (!json_is_integer(val) || json_integer_value(val) < 0 ||
+			    json_integer_value(val) > EMU_RATE_LIMIT_MAX)
+				return bad(
+				    e, key, NULL,
+				    "must be an integer 0-1000000 (API requests per second; 0: "
+				    "off)");
 		} else if (!strcmp(key, "pipe_multiselects")) {
 			size_t i;
 			json_t *v;

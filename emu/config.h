@@ -17,6 +17,8 @@
 #include "core/err.h"
 
 #define EMU_CONFIG_KEY_MAX 80
+/* The highest rate_limit_per_s (API requests per customer and second; 0 is off). */
+#define EMU_RATE_LIMIT_MAX 1000000
 
 /* A select or multiselect key (ArtDaten, HerkunftKontakt, Anrede, …): 1-80 bytes, no '|'
  * (multiselects are read as "|a||b|"), no control characters. The one rule for keys in a

@@ -2,6 +2,7 @@
 #include "state.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,13 @@
 struct action_count {
 	char key[64];
 	uint64_t n;
+};
+
+/* One customer's fixed rate-limit window: requests counted in the clock second `second`. */
+struct rate_window {
+	int64_t customer_id;
+	int64_t second;
+	int64_t n;
 };
 
 struct emu_state {
@@ -35,6 +43,14 @@ struct emu_state {
 	/* connections = conn_base + (the server's total - conn_mark): conn_base comes from the
 	 * last clean stop, conn_mark is the server's total at the last reset. */
 	uint64_t conn_base, conn_mark;
+	uint64_t rate_limited;
+
+	/* API requests in the handler now, and the most at one moment (lock-free). */
+	atomic_int_fast64_t inflight, peak;
+
+	/* Rate-limit windows of the customers that have a limit (under lock). */
+	struct rate_window *windows;
+	size_t nwindows, capwindows;
 };
 
 /* ---- emu_meta access ---- */
@@ -287,6 +303,56 @@ void emu_state_count_http(struct emu_state *s, size_t bytes_in, size_t bytes_out
 	pthread_mutex_unlock(&s->lock);
 }
 
+void emu_state_api_enter(struct emu_state *s)
+{
+	int_fast64_t now = atomic_fetch_add(&s->inflight, 1) + 1;
+	int_fast64_t peak = atomic_load(&s->peak);
+	while (now > peak && !atomic_compare_exchange_weak(&s->peak, &peak, now))
+		;
+}
+
+void emu_state_api_leave(struct emu_state *s)
+{
+	atomic_fetch_sub(&s->inflight, 1);
+}
+
+bool emu_state_rate_allow(struct emu_state *s, int64_t customer_id, int64_t now_s,
+                          int64_t limit_per_s)
+{
+	if (limit_per_s <= 0)
+		return true;
+	bool ok = true;
+	pthread_mutex_lock(&s->lock);
+	struct rate_window *w = NULL;
+	for (size_t i = 0; i < s->nwindows && !w; i++) {
+		if (s->windows[i].customer_id == customer_id)
+			w = &s->windows[i];
+	}
+	if (!w && s->nwindows == s->capwindows) {
+		size_t cap = s->capwindows ? s->capwindows * 2 : 16;
+		struct rate_window *nw = realloc(s->windows, cap * sizeof(*nw));
+		if (nw) {
+			s->windows = nw;
+			s->capwindows = cap;
+		}
+	}
+	if (!w && s->nwindows < s->capwindows) {
+		w = &s->windows[s->nwindows++];
+		*w = (struct rate_window){customer_id, now_s, 0};
+	}
+	if (w) { /* out of memory: no window, the request passes */
+		if (w->second != now_s) {
+			w->second = now_s;
+			w->n = 0;
+		}
+		ok = ++w->n <= limit_per_s;
+	}
+	if (!ok)
+		s->rate_limited++;
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
 json_t *emu_state_counters(struct emu_state *s, uint64_t connections_total)
 {
 	json_t *req = json_object();
@@ -312,6 +378,15 @@ json_t *emu_state_counters(struct emu_state *s, uint64_t connections_total)
 	                "bytes_in", (json_int_t)s->bytes_in, "bytes_out", (json_int_t)s->bytes_out,
 	                "faults", "error", (json_int_t)s->faults_error, "drop",
 	                (json_int_t)s->faults_drop, "latency", (json_int_t)s->faults_latency);
+	if (doc &&
+	    (json_object_set_new(doc, "rate_limited", json_integer((json_int_t)s->rate_limited)) ||
+	     json_object_set_new(doc, "concurrent",
+	                         json_integer((json_int_t)atomic_load(&s->inflight))) ||
+	     json_object_set_new(doc, "peak_concurrent",
+	                         json_integer((json_int_t)atomic_load(&s->peak))))) {
+		json_decref(doc);
+		doc = NULL;
+	}
 	pthread_mutex_unlock(&s->lock);
 	return doc;
 }
@@ -327,6 +402,8 @@ void emu_state_reset_counters(struct emu_state *s, uint64_t connections_total)
 	s->faults_error = s->faults_drop = s->faults_latency = 0;
 	s->gzip_responses = 0;
 	s->nrecent = 0;
+	s->rate_limited = 0;
+	atomic_store(&s->peak, atomic_load(&s->inflight));
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -380,6 +457,7 @@ static void counters_from_json(const char *text, struct emu_state *s)
 	s->faults_error = count_of(f, "error");
 	s->faults_drop = count_of(f, "drop");
 	s->faults_latency = count_of(f, "latency");
+	s->rate_limited = count_of(doc, "rate_limited");
 	size_t i;
 	json_array_foreach(json_object_get(doc, "recent_timestamps"), i, v)
 	    s->recent_ts[s->nrecent++ % EMU_RECENT_TS] = (int64_t)json_integer_value(v);
@@ -396,6 +474,8 @@ int emu_state_new(struct db *db, struct emu_state **out, struct err *e)
 		return err_set(e, ERR_NOMEM, NULL, NULL);
 	s->db = db;
 	pthread_mutex_init(&s->lock, NULL);
+	atomic_init(&s->inflight, 0);
+	atomic_init(&s->peak, 0);
 	if (crypto_random(&s->rng, sizeof(s->rng)))
 		s->rng = (uint64_t)time_now_ms();
 	char *text = NULL;
@@ -426,5 +506,6 @@ void emu_state_free(struct emu_state *s)
 	if (!s)
 		return;
 	pthread_mutex_destroy(&s->lock);
+	free(s->windows);
 	free(s);
 }

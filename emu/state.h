@@ -72,6 +72,24 @@ struct emu_fault_plan emu_state_draw_fault(struct emu_state *s);
 void emu_state_count_action(struct emu_state *s, const char *key);
 /* Counts one API HTTP request with its body sizes (bytes on the wire, after gzip). */
 void emu_state_count_http(struct emu_state *s, size_t bytes_in, size_t bytes_out, bool gzip);
+/*
+ * Brackets the handling of one API request (POST …/api.php): enter on arrival, leave when
+ * its answer is ready. The counters show how many are in the handler now (`concurrent`)
+ * and the most at one moment since start or the last reset (`peak_concurrent`).
+ * Lock-free (atomics), so it does not itself serialise requests.
+ */
+void emu_state_api_enter(struct emu_state *s);
+void emu_state_api_leave(struct emu_state *s);
+
+/*
+ * The per-customer rate limit (configuration key rate_limit_per_s): counts one API request
+ * of customer_id in the fixed window of the emulator's clock second now_s and returns true
+ * when it is within limit_per_s requests of that second, false (and counts it as
+ * rate_limited) beyond. limit_per_s <= 0 always allows and counts nothing.
+ */
+bool emu_state_rate_allow(struct emu_state *s, int64_t customer_id, int64_t now_s,
+                          int64_t limit_per_s);
+
 /* Remembers an action's timestamp (the last EMU_RECENT_TS are listed in the counters, so
  * a test can see that a client's retry was signed afresh). */
 void emu_state_note_timestamp(struct emu_state *s, int64_t ts);
@@ -79,13 +97,15 @@ void emu_state_note_timestamp(struct emu_state *s, int64_t ts);
 /*
  * The counters as a new JSON object (caller decrefs): requests per action, actions,
  * http_requests, bytes_in, bytes_out, gzip_responses, connections, recent_timestamps,
- * faults {error, drop, latency}. connections_total is the HTTP server's count of TCP
- * connections since it started. NULL when out of memory.
+ * faults {error, drop, latency}, rate_limited, concurrent, peak_concurrent. connections_total is
+ * the HTTP server's count of TCP connections since it started. NULL when out of memory.
  */
 json_t *emu_state_counters(struct emu_state *s, uint64_t connections_total);
-/* Sets every counter to zero (connections count from connections_total on). */
+/* Sets every counter to zero (connections count from connections_total on; the peak of
+ * concurrent requests starts again from the requests in flight now). */
 void emu_state_reset_counters(struct emu_state *s, uint64_t connections_total);
-/* Saves the counters to emu_meta ("counters"); emu_state_new loads them. */
+/* Saves the counters to emu_meta ("counters"); emu_state_new loads them (not
+ * concurrent and peak_concurrent, which describe this run of the server only). */
 int emu_state_save_counters(struct emu_state *s, uint64_t connections_total, struct err *e);
 
 #endif

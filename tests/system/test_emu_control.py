@@ -1,6 +1,7 @@
 """onoffice-emu control endpoints (spec §8.3): counters, faults (error rate, before/after,
-latency that does not serialise, dropped connections), clock offset, validation, loopback
-only; persistence across a restart; HTTPS with a throwaway certificate."""
+latency that does not serialise, dropped connections), the peak of concurrent API requests
+(issue #11), clock offset, validation, loopback only; persistence across a restart; HTTPS
+with a throwaway certificate."""
 import http.client
 import json
 import os
@@ -131,11 +132,17 @@ check(counters()["faults"]["drop"] - d0 == drops + 1, "every drop is counted")
 faults()
 
 # ---- latency does not serialise concurrent requests ----
+st, c = emu.ctl("DELETE", "/_emu/counters")
+check(c["concurrent"] == 0 and c["peak_concurrent"] == 0, "reset: no request in flight, peak 0")
 faults(latency_ms=800)
 t0 = time.monotonic()
 api_once()
 single = time.monotonic() - t0
 check(single >= 0.8, f"latency 800 ms delays a request ({single:.2f} s)")
+c = counters()
+check(c["peak_concurrent"] == 1 and c["concurrent"] == 0,
+      f"one request at a time: peak_concurrent 1, none in flight now ({c['peak_concurrent']}, "
+      f"{c['concurrent']})")
 times = []
 
 
@@ -155,6 +162,28 @@ both = time.monotonic() - t0
 check(len(times) == 2 and min(times) >= 0.8 and both < 1.4,
       f"two concurrent slow requests take ~1x, not 2x ({both:.2f} s)")
 check(counters()["faults"]["latency"] >= 3, "delayed requests are counted")
+check(counters()["peak_concurrent"] >= 2, "two concurrent requests: peak_concurrent ≥ 2")
+
+# peak_concurrent counts requests inside the handler at one moment: 5 threads, each waiting
+# 800 ms in the emulator; while they wait, `concurrent` shows them (counted, not timed)
+ths = [threading.Thread(target=api_once) for _ in range(5)]
+for t in ths:
+    t.start()
+seen = 0
+while any(t.is_alive() for t in ths):
+    seen = max(seen, counters()["concurrent"])
+    time.sleep(0.02)
+for t in ths:
+    t.join()
+c = counters()
+check(seen >= 2 and c["peak_concurrent"] >= seen,
+      f"5 parallel slow requests: concurrent seen {seen}, peak_concurrent {c['peak_concurrent']}")
+check(c["peak_concurrent"] <= 5 and c["concurrent"] == 0,
+      f"peak ≤ 5 requests sent; none in flight afterwards ({c['peak_concurrent']}, "
+      f"{c['concurrent']})")
+st, c = emu.ctl("DELETE", "/_emu/counters")
+check(st == 200 and c["peak_concurrent"] == 0 and c["concurrent"] == 0,
+      "DELETE resets peak_concurrent (to the requests in flight: none)")
 faults()
 
 # ---- clock offset ----
@@ -187,6 +216,8 @@ check(all(after[k] == before[k] for k in ("requests", "actions", "http_requests"
                                           "bytes_out", "gzip_responses", "faults",
                                           "recent_timestamps")),
       f"a clean restart keeps the counters ({before} vs {after})")
+check(before["peak_concurrent"] >= 1 and after["peak_concurrent"] == 0,
+      "peak_concurrent describes this run of the server: 0 after a restart")
 check(after["connections"] == before["connections"] + 1,
       f"connections go on counting after a restart ({before['connections']} → "
       f"{after['connections']}, +1 for this GET)")

@@ -246,6 +246,13 @@ static void flags_and_pipe_multiselects(void **state)
 	refused("{\"pipe_multiselects\": [\"artdaten\"]}", "pipe_multiselects");
 	accepted("{\"claim_required\": true, \"pipe_multiselects\": []}");
 	accepted("{\"pipe_multiselects\": [\"ArtDaten\", \"HerkunftKontakt\"]}");
+	/* The per-customer rate limit (issue #11): a whole number 0 (off) to 1,000,000. */
+	refused("{\"rate_limit_per_s\": -1}", "rate_limit_per_s");
+	refused("{\"rate_limit_per_s\": 1.5}", "rate_limit_per_s");
+	refused("{\"rate_limit_per_s\": \"3\"}", "rate_limit_per_s");
+	refused("{\"rate_limit_per_s\": 1000001}", "rate_limit_per_s");
+	accepted("{\"rate_limit_per_s\": 0}");
+	accepted("{\"rate_limit_per_s\": 3}");
 }
 
 static void unknown_keys_and_non_objects_are_refused(void **state)
