@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/pool.h"
 #include "core/metrics.h"
 #include "domain/conversion.h"
 #include "store/contact.h"
@@ -122,6 +123,62 @@ static const char *bearer(struct http_req *req)
 	return *h ? h : NULL;
 }
 
+/* Handlers that call onOffice while the request waits: they run on the live pool, so no
+ * HTTP thread waits on onOffice (issue #11; design.md "Processes and threads"). */
+static const api_handler live_handlers[] = {api_onoffice_contact_types, api_sync_preview,
+                                            api_settings_put};
+
+static bool calls_onoffice(api_handler fn)
+{
+	for (size_t i = 0; i < sizeof(live_handlers) / sizeof(live_handlers[0]); i++)
+		if (live_handlers[i] == fn)
+			return true;
+	return false;
+}
+
+struct live_call {
+	struct api_call call;
+	api_handler fn;
+	struct http_resp resp;
+};
+
+static void live_run(void *arg)
+{
+	struct live_call *lc = arg;
+	lc->call.resp = &lc->resp;
+	lc->fn(&lc->call);
+	http_resume(lc->call.req, &lc->resp);
+	free(lc);
+}
+
+/* Runs the handler on the live pool; the connection waits suspended. A full queue is
+ * answered 503 at once. */
+static void run_live(struct api_call *call, api_handler fn)
+{
+	struct live_call *lc = malloc(sizeof(*lc));
+	if (!lc) {
+		struct err e = ERR_INIT;
+		err_set(&e, ERR_NOMEM, NULL, NULL);
+		api_fail(call, &e);
+		return;
+	}
+	*lc = (struct live_call){*call, fn, {.status = 500, .body = BUF_INIT(32 * 1024 * 1024)}};
+	http_defer(call->req);
+	int rc = pool_submit(call->ctx->live, live_run, lc);
+	if (rc) {
+		struct err e = ERR_INIT;
+		err_set(&e, ERR_BUSY, NULL,
+		        rc == ERR_BUSY
+		            ? "too many requests to onOffice are waiting; try again in a "
+		              "moment"
+		            : "shutting down");
+		lc->call.resp = &lc->resp;
+		api_fail(&lc->call, &e);
+		http_resume(call->req, &lc->resp);
+		free(lc);
+	}
+}
+
 static void api_entry(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct api_call call = {req, resp, ctx, 0, TOKEN_INGEST};
@@ -148,7 +205,10 @@ static void api_entry(struct http_req *req, struct http_resp *resp, void *ctx)
 	char company[24];
 	snprintf(company, sizeof(company), "%lld", (long long)call.company_id);
 	LOG(LOG_DEBUG, "api.call", LS("company", company), LS("route", req->path));
-	spec->fn(&call);
+	if (call.ctx->live && calls_onoffice(spec->fn))
+		run_live(&call, spec->fn);
+	else
+		spec->fn(&call);
 }
 
 bool api_ready(void *ctx, char *why, size_t cap)

@@ -24,6 +24,7 @@
 
 struct sync_engine; /* src/sync/ (issue #6): imports, scheduler */
 struct crypto_key;
+struct pool;
 
 struct api_ctx {
 	struct db *db;
@@ -32,6 +33,7 @@ struct api_ctx {
 	struct sync_engine *sync;    /* NULL until the sync layer runs */
 	const char *public_url;      /* --public-url: the base of signed Marketplace URLs */
 	const char *provider_secret; /* --provider-secret: verifies Marketplace URLs */
+	struct pool *live; /* runs handlers that call onOffice; NULL: on the HTTP thread */
 };
 
 struct api_call {

@@ -10,11 +10,17 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/opt.h"
+#include "core/pool.h"
 #include "store/db.h"
 #include "onoffice/client.h"
 #include "store/store.h"
 #include "sync/sync.h"
 #include "web/run.h"
+
+/* The live pool: requests that wait on onOffice (contact types, preview, settings with a
+ * live check) run here, not on HTTP threads; beyond the queue they get 503. */
+#define SERVE_LIVE_THREADS 4
+#define SERVE_LIVE_QUEUE   64
 
 enum {
 	SERVE_LISTEN,
@@ -99,11 +105,16 @@ static const struct opt_cmd serve_cmd = {
     .ndefs = SERVE__N,
 };
 
-/* web_run's before_stop: the scheduler ends (transfers aborted) before the server goes. */
-static void stop_sync(void *eng, struct http_server *s)
+/* web_run's before_stop: the workers end (transfers aborted), then the live pool answers
+ * the requests it still holds (they fail fast now) - libmicrohttpd must not stop while a
+ * connection waits suspended. */
+static void stop_sync(void *arg, struct http_server *s)
 {
 	(void)s;
-	sync_scheduler_stop(eng);
+	struct api_ctx *api = arg;
+	sync_scheduler_stop(api->sync);
+	pool_stop(api->live);
+	api->live = NULL;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -152,8 +163,10 @@ int cmd_serve(int argc, char **argv)
 	                           .tag = "serve",
 	                           .workers = (unsigned)v[SERVE_SYNC_WORKERS].num,
 	                           .max_inflight = (unsigned)v[SERVE_OO_INFLIGHT].num,
-	                           .customer_rate = (double)v[SERVE_OO_RATE].num};
-	if (sync_engine_new(&scfg, &api.sync, &e) || sync_scheduler_start(api.sync, &e)) {
+	                           .customer_rate = (double)v[SERVE_OO_RATE].num,
+	                           .live_max = SERVE_LIVE_THREADS};
+	if (sync_engine_new(&scfg, &api.sync, &e) || sync_scheduler_start(api.sync, &e) ||
+	    pool_start(SERVE_LIVE_THREADS, SERVE_LIVE_QUEUE, &api.live, &e)) {
 		fprintf(stderr, "%s serve: %s\n", APP_PROGRAM, e.message);
 		sync_engine_free(api.sync);
 		db_close(db);
@@ -171,7 +184,8 @@ int cmd_serve(int argc, char **argv)
 	    .ready = api_ready,
 	    .on_stopping = api_stopping,
 	};
-	rc = web_run(APP_PROGRAM, &cfg, stop_sync, api.sync);
+	rc = web_run(APP_PROGRAM, &cfg, stop_sync, &api);
+	pool_stop(api.live); /* web_run failed to start: nothing waits in it */
 	sync_engine_free(api.sync);
 	db_close(db);
 	crypto_cleanse(&key, sizeof(key));

@@ -120,6 +120,28 @@ void http_reply_err(struct http_resp *resp, int code, const char *field, const c
 	http_reply_error(resp, &e);
 }
 
+/* ---- answers from another thread ---- */
+
+void http_defer(struct http_req *req)
+{
+	req->deferred = true;
+	MHD_suspend_connection(req->conn);
+}
+
+void http_resume(struct http_req *req, struct http_resp *r)
+{
+	struct http_resp *d = malloc(sizeof(*d));
+	if (d) {
+		*d = *r;
+		r->body = (struct buf)BUF_INIT(0);
+	} else {
+		buf_release(&r->body);
+	}
+	req->deferred_to = d; /* NULL (no memory): answered 500 */
+	req->resumed = true;
+	MHD_resume_connection(req->conn);
+}
+
 /* ---- request accessors ---- */
 
 const char *http_header(struct http_req *req, const char *name)
@@ -718,6 +740,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (req->answered)
 		return MHD_YES;
+	if (req->deferred) { /* resumed: the other thread's answer */
+		if (!req->resumed)
+			return MHD_YES;
+		if (!req->deferred_to)
+			return answer_error(s, req, ERR_NOMEM, "out of memory");
+		struct http_resp *d = req->deferred_to;
+		req->deferred_to = NULL;
+		enum MHD_Result dr = queue(s, req, d);
+		buf_release(&d->body);
+		free(d);
+		return dr;
+	}
 	if (req->too_large)
 		return answer_error(s, req, ERR_TOO_LARGE, "the body is larger than allowed here");
 
@@ -725,6 +759,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	const struct http_route *r =
 	    req->route >= 0 ? &s->cfg.routes[req->route] : &builtin_routes[req->match.route];
 	r->fn(req, &resp, s->cfg.ctx);
+	if (req->deferred) { /* suspended; http_resume brings the answer */
+		buf_release(&resp.body);
+		return MHD_YES;
+	}
 	if (resp.drop) {
 		buf_release(&resp.body);
 		req->status = 0;
@@ -890,7 +928,8 @@ int http_start(const struct http_config *cfg, struct http_server **out, struct e
 	 * from its epoll set, and the loser's epoll_ctl fails with ENOENT and MHD_PANICs
 	 * (seen once in CI as serve aborting on SIGTERM). The poll() loop has no such path:
 	 * quiescing there only wakes the workers through their ITC. */
-	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+	                 MHD_ALLOW_SUSPEND_RESUME;
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	if (cfg->thread_per_connection)

@@ -51,7 +51,7 @@ struct http_req {
 	const char *mhd_uri;   /* libmicrohttpd's copy of the target, for the head check */
 	size_t mhd_uri_len;
 	bool target_too_long;
-	bool started;     /* routed (the first handler call happened) */
+	bool started; /* routed (the first handler call happened) */
 	struct route_match match;
 	struct buf body; /* complete when the handler runs; NUL-terminated */
 	char id[40];     /* request id */
@@ -62,6 +62,9 @@ struct http_req {
 	size_t discarded; /* body bytes thrown away after the cap or an early answer */
 	bool too_large;
 	bool answered;
+	bool deferred;                 /* http_defer: the answer comes from another thread */
+	bool resumed;                  /* http_resume was called */
+	struct http_resp *deferred_to; /* http_resume's answer, queued when MHD resumes us */
 };
 
 struct http_header {
@@ -141,6 +144,18 @@ bool http_capture_id(const struct http_req *req, const char *name, int64_t *out)
 
 /* True when the client connected from a loopback address (127.0.0.0/8 or ::1). */
 bool http_client_is_loopback(struct http_req *req);
+
+/*
+ * Takes a request's answer off the HTTP thread (work that waits on onOffice): called by a
+ * handler, it suspends the connection, and the handler returns at once leaving its resp
+ * untouched. Later, from any thread, http_resume(req, r) sends r (filled like a handler's
+ * resp; its body is taken over). Every http_defer is followed by exactly one http_resume,
+ * also when the work fails, and before the server stops (libmicrohttpd refuses to stop
+ * with a suspended connection). The request stays valid until then; its accessors may be
+ * used from the other thread, nothing else touches it meanwhile.
+ */
+void http_defer(struct http_req *req);
+void http_resume(struct http_req *req, struct http_resp *r);
 
 /* Response helpers. A later call replaces the body of an earlier one. */
 int http_set_header(struct http_resp *resp, const char *name, const char *value);
