@@ -59,18 +59,23 @@ check(not owners, f"no contact twice ({len(owners)} duplicates)")
 
 # ---- kill -9 mid-import, restart ----
 second = make(20, 700, "Kill")
+w.emu.ctl("PUT", "/_emu/faults", {"latency_ms": 1000})  # passes long enough to kill mid-way
 w.counters(reset=True)
 start_all(second)
 pid = w.srv.proc.pid
-progressed = w.wait(lambda: sum(len(w.imported(c["cid"])) for c in second) > 0,
-                    timeout=120, step=0.2)
-check(progressed, "the imports got going before the kill")
-held = w.q("SELECT count(*) FROM import_state WHERE lease_owner LIKE ?", f"%:{pid}:%")[0][0]
+
+
+def held_by_pid():
+    return w.q("SELECT count(*) FROM import_state WHERE lease_owner LIKE ?", f"%:{pid}:%")[0][0]
+
+
+held = w.wait(lambda: held_by_pid() >= 10 and held_by_pid(), timeout=120, step=0.1) or 0
 w.srv.proc.send_signal(signal.SIGKILL)
 w.srv.proc.wait()
 w.srv.stderr.close()
 w.srv = None
 check(held > 0, f"leases were held by the killed process ({held})")
+w.emu.ctl("PUT", "/_emu/faults", {"latency_ms": LATENCY_MS})
 w.serve()
 w.wait(lambda: all_done(second), timeout=300, step=0.5)
 for c in second:
