@@ -247,11 +247,15 @@ int sync_status(struct db *db, int64_t company_id, json_t **import, json_t *warn
 	int64_t next = 0;
 	if (strcmp(st.sync_state, "running") == 0 && !paused)
 		next = st.next_run_at ? st.next_run_at : st.now;
-	json_t *o =
-	    json_pack("{s:b,s:I,s:I,s:o,s:o,s:o}", "running", running, "done", (json_int_t)st.done,
-	              "total", (json_int_t)st.total, "last_run_at", time_or_null(st.last_run_at),
-	              "next_run_at", time_or_null(next), "last_error",
-	              st.last_error[0] ? json_string(st.last_error) : json_null());
+	/* Due but no worker has it yet (issue #11): since when it waits for one. The pool's
+	 * installation-wide figures are the operator's, on /metrics, not a tenant's. */
+	bool leased = st.lease_owner[0] && st.lease_until >= st.now;
+	int64_t waiting = next && next <= st.now && !leased ? next : 0;
+	json_t *o = json_pack("{s:b,s:I,s:I,s:o,s:o,s:o,s:o}", "running", running, "done",
+	                      (json_int_t)st.done, "total", (json_int_t)st.total, "last_run_at",
+	                      time_or_null(st.last_run_at), "next_run_at", time_or_null(next),
+	                      "waiting_since", time_or_null(waiting), "last_error",
+	                      st.last_error[0] ? json_string(st.last_error) : json_null());
 	if (o && revoked)
 		json_array_append_new(warnings, json_string(SYNC_REVOKED_WARNING));
 	else if (o && st.claim_wanted[0])

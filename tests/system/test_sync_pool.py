@@ -50,6 +50,9 @@ for c in first:
     check(w.imported(c["cid"]) == c["exp"],
           f"company {c['cid']} has exactly its customer's consented set "
           f"({len(w.imported(c['cid']))} of {len(c['exp'])})")
+st = w.status(first[0]["tok"])["import"]
+check("waiting_since" in st and (st["waiting_since"] is None or st["running"]),
+      f"sync/status tells whether the company's import waits for a worker ({st})")
 peak = w.counters()["peak_concurrent"]
 check(peak >= 8, f"the emulator saw {peak} requests at once (>= 8: the pool runs companies "
       "side by side)")
