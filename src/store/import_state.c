@@ -7,6 +7,7 @@
 
 #include "core/time.h"
 #include "store/import.h"
+#include "store/settings.h"
 
 /* Makes sure the company has its row (ERR_NOT_FOUND when the company does not exist). */
 static int ensure_row(struct db_conn *c, int64_t company_id, struct err *e)
@@ -176,7 +177,9 @@ static int request_tx(struct db_conn *c, void *arg, struct err *e)
 	         db_prepare(c, "UPDATE companies SET sync_state = 'running' WHERE id = ?", &st, e)))
 		goto out;
 	db_bind_int(st, 1, a->company_id);
-	rc = db_step(st, &row, e);
+	/* Running now: what was ingested before the initial sync goes out (issue #12). */
+	if (!(rc = db_step(st, &row, e)))
+		rc = settings_release_held(c, a->company_id, e);
 out:
 	import_state_release(&s);
 	return rc;

@@ -349,13 +349,19 @@ static int state_tx(struct db_conn *c, void *arg, struct err *e)
 	snprintf(a->state, sizeof(a->state), "%s", a->to);
 	if (strcmp(a->to, "running") != 0)
 		return ERR_OK;
+	return settings_release_held(c, a->company_id, e);
+}
+
+int settings_release_held(struct db_conn *c, int64_t company_id, struct err *e)
+{
 	int64_t automatic;
-	if ((rc = db_query_int(c,
-	                       "SELECT count(*) FROM settings WHERE company_id = ? AND "
-	                       "backsync_mode = 'automatic'",
-	                       (const int64_t[]){a->company_id}, 1, &automatic, e)))
+	int rc = db_query_int(c,
+	                      "SELECT count(*) FROM settings WHERE company_id = ? AND "
+	                      "backsync_mode = 'automatic'",
+	                      (const int64_t[]){company_id}, 1, &automatic, e);
+	if (rc)
 		return rc;
-	return automatic ? outbox_release(c, a->company_id, 0, NULL, e) : ERR_OK;
+	return automatic ? outbox_release(c, company_id, 0, NULL, e) : ERR_OK;
 }
 
 static int run_state(struct db *db, int64_t company_id, const char *to, char *state, size_t cap,

@@ -22,7 +22,7 @@
 #define SETTINGS_KEY_MAX   80  /* characters of a contact type, kind or origin key */
 #define SETTINGS_TYPES_MAX 200 /* contact types in the scope */
 
-/* The whole settings object (spec §8.2). */
+/* The whole settings object (requirements §8.2). */
 int settings_get_json(struct db *db, int64_t company_id, json_t **out, struct err *e);
 
 /*
@@ -42,6 +42,11 @@ int syncstate_get(struct db *db, int64_t company_id, char *state, size_t cap, st
  * ERR_NOT_LINKED; from linked (no initial sync yet): ERR_CONFLICT. *state gets the new state.
  */
 int syncstate_start(struct db *db, int64_t company_id, char *state, size_t cap, struct err *e);
+
+/* Inside the caller's write transaction, when the company has just become running: in
+ * automatic mode its held transfers become due (R-B1, R-S2); in manual mode they stay
+ * held for the per-contact button. syncstate_start and the initial sync use it. */
+int settings_release_held(struct db_conn *c, int64_t company_id, struct err *e);
 int syncstate_stop(struct db *db, int64_t company_id, char *state, size_t cap, struct err *e);
 
 /* Per-contact sync (R-B2): the contact's held transfers become due. ERR_NOT_LINKED when the

@@ -409,6 +409,32 @@ static void due_companies_are_running_active_and_unclaimed(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* Issue #12: a company becomes running with its initial sync; in automatic mode what was
+ * ingested before goes out then (held rows become due), in manual mode it stays held. */
+static void the_initial_sync_releases_held_rows_in_automatic_mode(void **state)
+{
+	struct fixture *f = *state;
+	struct err e = ERR_INIT;
+	link_company(f, f->a, "1");
+	link_company(f, f->b, "2");
+	exec(f,
+	     "INSERT INTO contacts (id, company_id, origin, created_at, updated_at) VALUES (1, "
+	     "%lld, 'platform', 0, 0), (2, %lld, 'platform', 0, 0);"
+	     "INSERT INTO outbox (company_id, contact_id, kind, ref_id, state, created_at, "
+	     "updated_at) VALUES (%lld, 1, 'contact', 1, 'held', 0, 0), (%lld, 2, 'contact', 2, "
+	     "'held', 0, 0);"
+	     "UPDATE settings SET backsync_mode = 'automatic' WHERE company_id = %lld",
+	     (long long)f->a, (long long)f->b, (long long)f->a, (long long)f->b, (long long)f->a);
+	assert_int_equal(import_request_initial(f->db, f->a, false, NULL, &e), ERR_OK);
+	assert_int_equal(import_request_initial(f->db, f->b, false, NULL, &e), ERR_OK);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE contact_id = 1 AND state = "
+	                          "'due'"),
+	                 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE contact_id = 2 AND state = "
+	                          "'held'"),
+	                 1); /* manual: the button sends it */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +452,8 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(due_companies_are_running_active_and_unclaimed, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(the_initial_sync_releases_held_rows_in_automatic_mode,
+	                                    setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
