@@ -179,7 +179,7 @@ static int request_tx(struct db_conn *c, void *arg, struct err *e)
 	db_bind_int(st, 1, a->company_id);
 	/* Running now: what was ingested before the initial sync goes out (issue #12). */
 	if (!(rc = db_step(st, &row, e)))
-		rc = settings_release_held(c, a->company_id, e);
+		rc = settings_send_held(c, a->company_id, e);
 out:
 	import_state_release(&s);
 	return rc;

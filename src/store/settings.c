@@ -349,10 +349,10 @@ static int state_tx(struct db_conn *c, void *arg, struct err *e)
 	snprintf(a->state, sizeof(a->state), "%s", a->to);
 	if (strcmp(a->to, "running") != 0)
 		return ERR_OK;
-	return settings_release_held(c, a->company_id, e);
+	return settings_send_held(c, a->company_id, e);
 }
 
-int settings_release_held(struct db_conn *c, int64_t company_id, struct err *e)
+int settings_send_held(struct db_conn *c, int64_t company_id, struct err *e)
 {
 	int64_t automatic;
 	int rc = db_query_int(c,

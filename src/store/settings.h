@@ -46,7 +46,7 @@ int syncstate_start(struct db *db, int64_t company_id, char *state, size_t cap, 
 /* Inside the caller's write transaction, when the company has just become running: in
  * automatic mode its held transfers become due (R-B1, R-S2); in manual mode they stay
  * held for the per-contact button. syncstate_start and the initial sync use it. */
-int settings_release_held(struct db_conn *c, int64_t company_id, struct err *e);
+int settings_send_held(struct db_conn *c, int64_t company_id, struct err *e);
 int syncstate_stop(struct db *db, int64_t company_id, char *state, size_t cap, struct err *e);
 
 /* Per-contact sync (R-B2): the contact's held transfers become due. ERR_NOT_LINKED when the
