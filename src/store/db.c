@@ -355,10 +355,16 @@ static int write_tx(struct db *db, db_tx_fn fn, void *arg, struct err *e)
 	return job.rc;
 }
 
-int db_tx(struct db *db, enum db_mode mode, db_tx_fn fn, void *arg, struct err *e)
+/*
+ * How deep this thread is inside db_tx. A transaction function that calls db_tx
+ * again would wait for itself as the group-commit leader (a write) or for a pooled
+ * connection it holds (a read): a programmer error, so it is an assertion
+ * (CODE_STYLE.md "What library code never does").
+ */
+static _Thread_local int tx_depth;
+
+static int read_tx(struct db *db, enum db_mode mode, db_tx_fn fn, void *arg, struct err *e)
 {
-	if (mode == DB_WRITE)
-		return write_tx(db, fn, arg, e);
 	int64_t start = mono_ms();
 	int64_t backoff = TX_BACKOFF_FIRST_MS;
 	uint64_t seed = (uint64_t)start * 0x9E3779B97F4A7C15u ^ (uintptr_t)&start;
@@ -371,6 +377,15 @@ int db_tx(struct db *db, enum db_mode mode, db_tx_fn fn, void *arg, struct err *
 		if (!retry_wait(db, start, &backoff, &seed))
 			return busy_error(db, e);
 	}
+}
+
+int db_tx(struct db *db, enum db_mode mode, db_tx_fn fn, void *arg, struct err *e)
+{
+	assert(tx_depth == 0 && "db_tx called inside a db_tx callback");
+	tx_depth++;
+	int rc = mode == DB_WRITE ? write_tx(db, fn, arg, e) : read_tx(db, mode, fn, arg, e);
+	tx_depth--;
+	return rc;
 }
 
 uint64_t db_write_batches(const struct db *db, uint64_t *jobs)

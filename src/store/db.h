@@ -103,7 +103,8 @@ typedef int (*db_tx_fn)(struct db_conn *c, void *arg, struct err *e);
  * Each attempt may also wait up to busy_timeout_ms inside the driver.
  *
  * fn must not call db_tx itself (the writer is not re-entrant and the read
- * pool may be empty), nor keep c or any statement after it returns.
+ * pool may be empty; an assertion stops a nested call), nor keep c or any
+ * statement after it returns.
  */
 int db_tx(struct db *db, enum db_mode mode, db_tx_fn fn, void *arg, struct err *e);
 

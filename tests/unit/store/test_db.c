@@ -5,12 +5,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/err.h"
@@ -796,6 +800,59 @@ static void threads_write_and_read_concurrently(void **state)
 	db_close(db);
 }
 
+#ifndef NDEBUG
+/* The body of the outer transaction: starts another one, which db_tx forbids. */
+static int nested_tx(struct db_conn *c, void *arg, struct err *e)
+{
+	(void)c;
+	return db_tx(arg, DB_WRITE, exec_tx, (void *)(uintptr_t) "DELETE FROM items", e);
+}
+#endif
+
+/*
+ * db_tx inside a db_tx callback is an assertion (it would deadlock on the group
+ * commit or the read pool). Run in a child with its own connections; the child must
+ * die of SIGABRT. Builds with NDEBUG (RelWithDebInfo) have no assertions: skipped
+ * there, run by the ASan (Debug) build.
+ */
+static void nested_tx_is_an_assertion(void **state)
+{
+#ifdef NDEBUG
+	(void)state;
+	skip();
+#else
+	struct fixture *f = *state;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit no_core = {0, 0};
+		struct db *db;
+		struct err e = ERR_INIT;
+		setrlimit(RLIMIT_CORE, &no_core);
+		if (!freopen("/dev/null", "w", stderr) || db_open(f->t.path, NULL, &db, &e))
+			_exit(3);
+		db_tx(db, DB_WRITE, nested_tx, db, &e);
+		_exit(0); /* not reached when the assertion holds */
+	}
+	int status = 0;
+	pid_t got = 0;
+	for (int waited = 0; waited < 10000 && (got = waitpid(pid, &status, WNOHANG)) == 0;
+	     waited += 10)
+		sleep_ms(10);
+	if (got == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fail_msg("the nested db_tx did not abort within 10 s (it deadlocked)");
+	}
+	assert_int_equal(got, pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	/* Positive control: this process's transactions, one after another, still work. */
+	exec_ok(f->db, "INSERT INTO items (name) VALUES ('after')");
+	assert_int_equal(count_rows(f->db, DB_READ, "SELECT count(*) FROM items"), 1);
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -811,6 +868,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(tx_retries_a_busy_database, setup, teardown),
 	    cmocka_unit_test_setup_teardown(tx_gives_up_after_tx_retry_ms, setup, teardown),
 	    cmocka_unit_test_setup_teardown(threads_write_and_read_concurrently, setup, teardown),
+	    cmocka_unit_test_setup_teardown(nested_tx_is_an_assertion, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
