@@ -7,7 +7,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE   ?= cmake
 SOURCES  = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
-.PHONY: all build test test-unit test-system asan test-asan fuzz fuzz-smoke format format-check demo bench clean
+.PHONY: all build test test-unit test-system asan test-asan fuzz fuzz-smoke format format-check check-refs demo bench clean
 
 all: build
 
@@ -46,6 +46,10 @@ format:
 
 format-check:
 	clang-format --dry-run --Werror $(SOURCES)
+
+# Every R-… id and § reference in the tree resolves in docs/ (scripts/check-refs.py).
+check-refs:
+	python3 scripts/check-refs.py
 
 demo: build
 	scripts/demo.sh

@@ -1,5 +1,5 @@
 /*
- * create/address (onoffice-api.md §5.4): fields at the top level of
+ * create/address (onoffice-protocol §5.4): fields at the top level of
  * parameters, contact data through the fixed parameters, default_phone /
  * _email / _fax naming the main entry of each class (else the first entry
  * becomes it). With checkDuplicate, an address holding one of the given

@@ -1,5 +1,5 @@
 /*
- * modify/address (onoffice-api.md §5.5): plain fields (Land by its German
+ * modify/address (onoffice-protocol §5.5): plain fields (Land by its German
  * name) and, per contact key, one entry action {action add|modify|delete,
  * oldvalue, newvalue, default}. Fields and entry actions are one write
  * transaction: any error leaves the address untouched (emu/README.md).

@@ -1,12 +1,12 @@
 /*
- * create/agentslog and read/agentslog (onoffice-api.md §6).
+ * create/agentslog and read/agentslog (onoffice-protocol §6).
  *
  * Create takes flat parameters; every address of addressids gets its own
  * entry (one row each, as enterprise keeps them), an entry with only an
  * estate gets one row. The kind and type must exist in the customer's action
  * kinds (100/101), the origin in its HerkunftKontakt values (220). Read lists
  * entries antichronologically (Datum, then id, descending) with the fields of
- * §6 "Reading"; Objekt_nr and Adress_nr are arrays.
+ * onoffice-protocol §6 "Reading"; Objekt_nr and Adress_nr are arrays.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,8 +278,9 @@ enum { C_ID, C_ADDRESS, C_ESTATE, C_KIND, C_TYPE, C_DATUM, C_CREATED, C_NOTE, C_
 		.name = (n), .kind = (k), .col = (c), .cmp = (x) \
 	}
 
-/* The fields of §6 "Reading"; cmp NULL: not filterable (the docs name Benutzer, Adress_nr,
- * Objekt_nr and dauer) and not sortable. Fields the emulator does not keep read as null. */
+/* The fields of onoffice-protocol §6 "Reading"; cmp NULL: not filterable (the docs name Benutzer,
+ * Adress_nr, Objekt_nr and dauer) and not sortable. Fields the emulator does not keep read as null.
+ */
 static const struct emu_afield log_fields[] = {
     LF("Nr", AF_ID, C_ID, "l.id"),
     LF("Adress_nr", AF_INT, C_ADDRESS, NULL),

@@ -1,5 +1,5 @@
 /*
- * create/estate and read/estate (onoffice-api.md §7).
+ * create/estate and read/estate (onoffice-protocol §7).
  *
  * Create takes the fields in parameters.data, checked against the estate
  * catalogue (estate.h) and the customer's estate kinds: objektart a

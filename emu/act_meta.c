@@ -1,7 +1,7 @@
 /*
- * The configuration reads: get/fields (onoffice-api.md §9), get/actionkindtypes
- * (§6) and get/searchCriteriaFields (§8.3), each built from the customer's
- * effective configuration (config.h). cntabsolute is null for all three.
+ * The configuration reads: get/fields (onoffice-protocol §9), get/actionkindtypes
+ * (onoffice-protocol §6) and get/searchCriteriaFields (onoffice-protocol §8.3), each built from the
+ * customer's effective configuration (config.h). cntabsolute is null for all three.
  */
 #include <stdio.h>
 #include <string.h>

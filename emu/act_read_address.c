@@ -1,5 +1,5 @@
 /*
- * read/address (onoffice-api.md §5.2): data, recordids or resourceid, filter,
+ * read/address (onoffice-protocol §5.2): data, recordids or resourceid, filter,
  * sortby/sortorder with an id tie-break, listlimit/listoffset, cntabsolute,
  * countryIsoCodeType, formatoutput. Everything is done in SQL on the indexed
  * columns: one count and one page query in the same read transaction.

@@ -1,5 +1,5 @@
 /*
- * create/relation and get/idsfromrelation (onoffice-api.md §7): the
+ * create/relation and get/idsfromrelation (onoffice-protocol §7): the
  * estate-address relations (owner, buyer, renter, tenant, interested,
  * contactPerson, contactPersonAll). The estate is the parent, the address
  * the child; 1:n either way, n:n refused (219). A relation that exists

@@ -1,5 +1,5 @@
 /*
- * get/search with resourceid "address" (onoffice-api.md §5.3): every term of
+ * get/search with resourceid "address" (onoffice-protocol §5.3): every term of
  * `input` must appear in first name, surname, company, default e-mail or
  * customer number; with includecontactdata also in any e-mail or phone entry.
  */

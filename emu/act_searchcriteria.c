@@ -1,5 +1,5 @@
 /*
- * create/searchcriteria (onoffice-api.md §8.1); the read is
+ * create/searchcriteria (onoffice-protocol §8.1); the read is
  * act_searchcriterias.c.
  *
  * Create takes addressid (or the page's spelling adressid) and a data object

@@ -1,5 +1,5 @@
 /*
- * get/searchcriterias (onoffice-api.md §8.2): the criteria create/searchcriteria
+ * get/searchcriterias (onoffice-protocol §8.2): the criteria create/searchcriteria
  * stored, per address (mode internal), KdNr (external) or criterion id
  * (searchcriteria), in the documented shape: plain fields, selects as arrays,
  * ranges as range_<field>: [von, bis], the radius keys in "Range", and
@@ -137,7 +137,7 @@ static int scs_tx(struct db_conn *c, void *arg, struct err *e)
 	return rc;
 }
 
-/* sortby over the _meta names (§8.2), with sortorder. */
+/* sortby over the _meta names (onoffice-protocol §8.2), with sortorder. */
 static int scs_order(struct scs_req *r, struct emu_answer *ans)
 {
 	static const struct {

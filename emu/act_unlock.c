@@ -1,5 +1,5 @@
 /*
- * do/unlockProvider (onoffice-api.md §10.1 step 5): the call a provider makes
+ * do/unlockProvider (onoffice-protocol §10.1 step 5): the call a provider makes
  * with the token from the activation link and the API key the administrator
  * pasted (the customer's secret; the HMAC check in api.c is the credential
  * check). The parameter cache must exist for this customer (177) and not be

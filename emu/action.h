@@ -18,7 +18,7 @@
 #include "emu.h"
 #include "store/db.h"
 
-/* onOffice error codes the emulator answers with (onoffice-api.md §3.1). */
+/* onOffice error codes the emulator answers with (onoffice-protocol §3.1). */
 enum {
 	OO_INVALID_JSON = 4,
 	OO_EMPTY_REQUEST = 9,

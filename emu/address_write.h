@@ -1,5 +1,5 @@
 /*
- * address_write.h - what create/address and modify/address (onoffice-api.md
+ * address_write.h - what create/address and modify/address (onoffice-protocol
  * §5.4, §5.5) may write, checked the way onOffice checks it, and the updates
  * that write it.
  *
@@ -65,7 +65,7 @@ int emu_address_update(struct db_conn *c, int64_t id, const struct emu_address_f
 bool emu_phone_is_mobile(const char *number);
 
 /* The entry type a value written under k gets: "mobile" for mobile numbers under a phone
- * key (§5.4), otherwise k's own type. */
+ * key (onoffice-protocol §5.4), otherwise k's own type. */
 const char *emu_contact_type_for(const struct emu_contact_key *k, const char *value);
 
 /*

@@ -1,7 +1,7 @@
 /*
  * The API endpoint (api.h): faults, envelope, per-action checks (structure,
  * token, timestamp, HMAC v2), dispatch, and the response envelope with the
- * quirks of onoffice-api.md §3.
+ * quirks of onoffice-protocol §3.
  */
 #include "api.h"
 
@@ -24,7 +24,7 @@
 #include "text.h"
 
 #define URN_PREFIX     "urn:onoffice-de-ns:smart:2.5:smartml:action:"
-#define TIMESTAMP_SKEW 120 /* seconds either way (onoffice-api.md §2.1, §11) */
+#define TIMESTAMP_SKEW 120 /* seconds either way (onoffice-protocol §2.1, §11) */
 
 /* The actions the emulator answers. */
 static const struct {
@@ -114,7 +114,7 @@ static bool resourceid_text(json_t *v, char *out, size_t cap)
 }
 
 /*
- * Checks the action's token, timestamp and HMAC v2 (onoffice-api.md §2.1):
+ * Checks the action's token, timestamp and HMAC v2 (onoffice-protocol §2.1):
  * base64(HMAC-SHA256(secret, timestamp . token . resourcetype . actionid)).
  */
 static int authenticate(json_t *act, struct emu_state *state, const struct emu_customer *cust,
@@ -296,7 +296,7 @@ static json_t *process_action(struct request_ctx *rc, json_t *act, int *errorcod
 	json_t *data;
 	if (ans.errorcode) {
 		json_decref(ans.records);
-		data = json_array(); /* "data": [] on errors (onoffice-api.md §3) */
+		data = json_array(); /* "data": [] on errors (onoffice-protocol §3) */
 	} else {
 		data = json_pack("{s:{s:o}, s:o}", "meta", "cntabsolute",
 		                 ans.has_cnt ? json_integer((json_int_t)ans.cnt) : json_null(),
@@ -410,7 +410,8 @@ static json_t *process(struct emu *emu, const char *body, size_t len, int *http_
 	if (!lrc)
 		emu_customer_release(&cust);
 	/* Our decision (emu/README.md): 97 when an action failed in processing; failures of
-	 * authentication (22, 136, 137) leave the top level at 0, as in the LAR stub (§3). */
+	 * authentication (22, 136, 137) leave the top level at 0, as in the LAR stub
+	 * (onoffice-protocol §3). */
 	out =
 	    json_pack("{s:{s:i, s:i, s:s}, s:{s:o}}", "status", "code", 200, "errorcode",
 	              processing_error ? OO_ERROR_IN_ACTION : 0, "message",

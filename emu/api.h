@@ -2,7 +2,7 @@
  * api.h - the emulated API endpoint: envelope, authentication, dispatch.
  *
  * POST /api/stable/api.php and /api/latest/api.php take the request envelope of
- * onoffice-api.md §2 and answer with the response envelope of §3, quirks
+ * onoffice-protocol §2 and answer with the response envelope of onoffice-protocol §3, quirks
  * included. Each action is checked on its own (structure, token, timestamp,
  * HMAC v2) and answered in order by its handler (actions.h); emu/README.md
  * lists every error code used.

@@ -1,5 +1,5 @@
 /*
- * claim.h - the Marketplace state of a customer (onoffice-api.md §2.3, §10):
+ * claim.h - the Marketplace state of a customer (onoffice-protocol §2.3, §10):
  * parameter caches of activation links, the claims (apiClaim) onOffice
  * issued, and the unlock itself.
  *

@@ -1,4 +1,4 @@
-/* onoffice-emu customer add: a new onOffice client with API credentials (spec §8.3). */
+/* onoffice-emu customer add: a new onOffice client with API credentials (requirements §8.3). */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * onoffice-emu activation-url / service-url (spec §8.3, R-A1, R-A12): the
+ * onoffice-emu activation-url / service-url (requirements §8.3, R-A1, R-A12): the
  * signed URL onOffice would open at the provider, printed alone on stdout.
  *
  * activation-url stores a fresh parameter cache and activation claim for the

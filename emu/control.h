@@ -1,5 +1,5 @@
 /*
- * control.h - the control endpoints under /_emu/ (spec §8.3), loopback only:
+ * control.h - the control endpoints under /_emu/ (requirements §8.3), loopback only:
  * counters, faults, clock offset, customer configuration, and address
  * fixtures for tests. Shapes and validation are documented in emu/README.md.
  */

@@ -2,7 +2,7 @@
  * customer.h - onOffice clients ("Mandanten") in the emulator.
  *
  * Each customer has a numeric web id, an API token (32 characters) and secret
- * (64 characters) like real onOffice API users (onoffice-api.md §2.1), its own
+ * (64 characters) like real onOffice API users (onoffice-protocol §2.1), its own
  * addresses and its configuration overrides (config.h).
  */
 #ifndef IMMO_EMU_CUSTOMER_H

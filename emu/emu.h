@@ -3,8 +3,8 @@
  *
  * It shares core/, web/ and store/ with immosync but never src/onoffice/:
  * signatures, canonicalisation and answers are written here separately so
- * that one misunderstanding of the protocol cannot hide in both (design.md).
- * What it does, and every decision where onoffice-api.md is silent or
+ * that one misunderstanding of the protocol cannot hide in both (ARCHITECTURE.md).
+ * What it does, and every decision where docs/onoffice-protocol.md is silent or
  * UNCERTAIN, is written down in emu/README.md.
  *
  * Modules: api (envelope, auth, dispatch), act_* (one per action), filter

@@ -1,5 +1,5 @@
 /*
- * estate.h - the estate fields the emulator knows (onoffice-api.md §7, §9):
+ * estate.h - the estate fields the emulator knows (onoffice-protocol §7, §9):
  * get/fields reports them, create/estate accepts them in parameters.data and
  * read/estate returns them. Estate field names are lower case.
  */

@@ -2,7 +2,7 @@
  * filter.h - the `filter` parameter of read/address turned into SQL.
  *
  * `{"<field>": [{"op": "<op>", "val": <v>}, …], …}`: every expression becomes
- * one condition, all ANDed (onoffice-api.md §5.2). Operators and their aliases
+ * one condition, all ANDed (onoffice-protocol §5.2). Operators and their aliases
  * are matched case-insensitively; text values are compared case-insensitively
  * through folded columns. What each operator means on text, numbers, dates,
  * multiselects and the all-entries fields phone/mobile/fax/email is written

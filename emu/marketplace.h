@@ -1,6 +1,6 @@
 /*
  * marketplace.h - the signed URLs onOffice opens at a Marketplace provider
- * (onoffice-api.md §10.1-§10.3): activation and service links.
+ * (onoffice-protocol §10.1-§10.3): activation and service links.
  *
  * Written here from the documentation, independently of immosync's verifier:
  * the query parameters are sorted by key (byte-wise), encoded as PHP's

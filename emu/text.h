@@ -3,8 +3,8 @@
  *
  * Text comparisons in filters and searches are case-insensitive (emu/README.md).
  * SQLite's lower() and NOCASE know only ASCII, so every compared text column
- * has a folded twin computed here (design.md: "normalised columns computed in
- * C"), and filter values are folded the same way before they are bound.
+ * has a folded twin computed here (normalised columns computed in C, as in
+ * src/store/), and filter values are folded the same way before they are bound.
  */
 #ifndef IMMO_EMU_TEXT_H
 #define IMMO_EMU_TEXT_H

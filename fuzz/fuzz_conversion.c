@@ -5,7 +5,7 @@
  * checked on top of "no crash, no UB, no leak":
  *   - a refusal is INVALID_JSON or TOO_LARGE without a field, or INVALID_FIELD with
  *     one, always with a message, and leaves nothing to release;
- *   - an accepted input satisfies §8.1: a valid e-mail ≤ 100 characters and its
+ *   - an accepted input satisfies requirements §8.1: a valid e-mail ≤ 100 characters and its
  *     identity key, a known type and its title, a known upper-case country, the
  *     property subtype belongs to the type, zip or city in address/area, min ≤
  *     average ≤ max, coordinates and counts in range, rooms a multiple of 0.5,
@@ -38,7 +38,7 @@ static void check_strings(json_t *v)
 		json_object_foreach(v, key, child) check_strings(child);
 		break;
 	case JSON_ARRAY:
-		abort(); /* no member of §8.1 is an array */
+		abort(); /* no member of requirements §8.1 is an array */
 	case JSON_STRING: {
 		const unsigned char *s = (const unsigned char *)json_string_value(v);
 		size_t len = json_string_length(v);

@@ -43,7 +43,7 @@ static const char *bearer(struct http_req *req)
 }
 
 /* Handlers that call onOffice while the request waits: they run on the live pool, so no
- * HTTP thread waits on onOffice (issue #11; design.md "Processes and threads"). */
+ * HTTP thread waits on onOffice (issue #11; ARCHITECTURE.md "Processes, threads, shutdown"). */
 static const api_handler live_handlers[] = {api_onoffice_contact_types, api_sync_preview,
                                             api_settings_put};
 

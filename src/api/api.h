@@ -1,10 +1,12 @@
 /*
- * api.h - the JSON API under /api/v1/ (spec §8.1, §8.2; R-C4, R-C4a).
+ * api.h - the JSON API under /api/v1/ (requirements §8.1, §8.2; R-C4, R-C4a).
  *
  * Every route is one row of API_ROUTES: method, path, the token scope it
  * needs, its handler and its body cap. The HTTP route table and the
  * tenant-isolation test are both generated from it, so a route cannot be
- * added without the test noticing (tests/unit/api/test_isolation.c).
+ * added without the test noticing (tests/unit/api/test_isolation.c); and
+ * docs/openapi.yaml must describe every row, with the same scope
+ * (tests/system/test_openapi.py reads this table).
  *
  * Each request is authenticated with "Authorization: Bearer <token>"; the
  * token's company scopes every read and write (R-T1). Another company's ids
@@ -20,7 +22,7 @@
 #include "store/db.h"
 #include "web/http.h"
 
-#define API_BODY_CONVERSION (64 * 1024) /* spec §8.1 */
+#define API_BODY_CONVERSION (64 * 1024) /* requirements §8.1 */
 
 struct sync_engine; /* src/sync/ (issue #6): imports, scheduler */
 struct crypto_key;

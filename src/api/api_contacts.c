@@ -1,4 +1,4 @@
-/* Contacts (spec §8.2): list, read, create, change, erase (R-T3), notes, per-contact sync. */
+/* Contacts (requirements §8.2): list, read, create, change, erase (R-T3), notes, sync. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

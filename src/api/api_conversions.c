@@ -1,5 +1,5 @@
 /*
- * POST /api/v1/conversions (spec §8.1, R-X1): validate, then one store
+ * POST /api/v1/conversions (requirements §8.1, R-X1): validate, then one store
  * transaction. Validation happens before anything is stored, so a 4xx answer
  * writes nothing and does not use up the Idempotency-Key.
  */

@@ -9,7 +9,7 @@
 
 #define APP_PROGRAM "immosync"
 
-/* The --db option every command that opens the store has (spec §8.3). */
+/* The --db option every command that opens the store has (requirements §8.3). */
 #define APP_OPT_DB                                                               \
 	{                                                                        \
 		"db", 0, OPT_STRING, "PATH", "immosync.db",                      \
@@ -28,7 +28,8 @@ struct crypto_key;
 /* 64 hex characters: the check of the --master-key option (struct opt_def.check). */
 bool app_masterkey_valid(const char *value, char *why, size_t cap);
 
-/* The --master-key option (spec §8.3): also IMMOSYNC_MASTER_KEY or IMMOSYNC_MASTER_KEY_FILE. */
+/* The --master-key option (requirements §8.3): also IMMOSYNC_MASTER_KEY or
+ * IMMOSYNC_MASTER_KEY_FILE. */
 #define APP_OPT_MASTER_KEY                                                                 \
 	{                                                                                  \
 		"master-key", 0, OPT_STRING, "HEX", NULL,                                  \

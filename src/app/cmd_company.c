@@ -1,5 +1,5 @@
 /*
- * immosync company … - companies and their API tokens, for operators (spec §8.3).
+ * immosync company … - companies and their API tokens, for operators (requirements §8.3).
  * Every command takes --db and works while serve runs on the same database.
  */
 #include <jansson.h>

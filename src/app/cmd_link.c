@@ -1,6 +1,6 @@
 /*
  * immosync company link - links a company to onOffice without the Marketplace
- * (operators, tests; spec §8.3). The API secret comes from standard input, never
+ * (operators, tests; requirements §8.3). The API secret comes from standard input, never
  * from argv; token and secret are sealed under the master key (store/link). No
  * onOffice call is made: the first use checks the credentials.
  */

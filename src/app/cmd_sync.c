@@ -1,6 +1,6 @@
 /*
  * immosync sync initial - the full contact import of one company in the foreground
- * (spec §8.3, R-I1): requests it like POST sync/initial, runs it (or follows the run of
+ * (requirements §8.3, R-I1): requests it like POST sync/initial, runs it (or follows the run of
  * a serve on the same database: one lease per company), shows a progress bar on a
  * terminal and waits for the end. The numbers are the database's, the same that
  * GET sync/status shows.

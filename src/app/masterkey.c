@@ -1,5 +1,5 @@
 /*
- * masterkey.c - the master key for secrets at rest, as commands load it (spec §8.3).
+ * masterkey.c - the master key for secrets at rest, as commands load it (requirements §8.3).
  *
  * Where the key comes from, in order:
  *  1. --master-key, IMMOSYNC_MASTER_KEY or IMMOSYNC_MASTER_KEY_FILE (core/opt; the

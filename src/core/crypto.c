@@ -46,7 +46,7 @@ int crypto_sha256(const void *p, size_t n, unsigned char out[32])
 	return ERR_OK;
 }
 
-/* Base64 (RFC 4648 §4 padded, §5 unpadded) */
+/* Base64 (RFC 4648 §4 padded, RFC 4648 §5 unpadded) */
 
 static const char b64_std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 static const char b64_url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -5,7 +5,7 @@
  * touches EVP directly:
  *   - HMAC-SHA256 and SHA-256 (onOffice request signatures, Marketplace
  *     activation links, hashed API tokens);
- *   - strict Base64 (RFC 4648 §4, padded), Base64url (§5, unpadded) and hex;
+ *   - strict Base64 (RFC 4648 §4, padded), Base64url (RFC 4648 §5, unpadded) and hex;
  *   - random bytes and random tokens;
  *   - constant-time comparison and cleansing of secrets;
  *   - AES-256-GCM sealing of secrets stored in the database, with a key

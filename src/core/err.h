@@ -8,7 +8,7 @@
  * handler, CLI) decides what a person sees.
  *
  * The table is an X-macro: X(NAME, "slug", http_status, "default message").
- * The slug is what the JSON API puts into {"error": {"code": …}} (spec §8.1).
+ * The slug is what the JSON API puts into {"error": {"code": …}} (requirements §8.1).
  */
 #ifndef IMMO_CORE_ERR_H
 #define IMMO_CORE_ERR_H

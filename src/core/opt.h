@@ -1,6 +1,6 @@
 /*
  * opt.h - one table per command drives getopt_long, environment variables,
- * validation and --help (spec §8.3).
+ * validation and --help (requirements §8.3).
  *
  * Precedence: a flag beats the environment, which beats the default. The
  * environment variable of option `public-url` of program `immosync` is

@@ -1,5 +1,5 @@
 /*
- * signals.h - signals handled in one place (design.md "Processes and threads").
+ * signals.h - signals handled in one place (ARCHITECTURE.md "Processes, threads, shutdown").
  *
  * sig_setup() must run in main before any thread starts: it blocks SIGTERM,
  * SIGINT and SIGHUP in the calling thread, so every thread created later

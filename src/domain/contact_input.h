@@ -1,6 +1,6 @@
 /*
  * contact_input.h - the bodies of POST contacts, PATCH contacts/{id} and POST
- * contacts/{id}/notes (spec §8.2), validated with the lead rules of §8.1
+ * contacts/{id}/notes (requirements §8.2), validated with the lead rules of requirements §8.1
  * (the same lengths and checks as a conversion's lead, conversion.c).
  *
  * POST needs an e-mail. In a PATCH a field set to null is cleared (listed in

@@ -151,7 +151,7 @@ static int check_price(json_t *price, const char *path, struct err *e)
 	return 0;
 }
 
-/* ---- the schema of §8.1 --------------------------------------------------------------- */
+/* ---- the schema of requirements §8.1 -------------------------------------------------- */
 
 /* One row of a member table each; kept on one line apiece for reading. */
 /* clang-format off */
@@ -167,7 +167,7 @@ static int check_price(json_t *price, const char *path, struct err *e)
 #define END                   {.key = NULL}
 /* clang-format on */
 
-/* Limits §8.1 leaves open (our decision): street 100 (with house number), zip 16,
+/* Limits requirements §8.1 leaves open (our decision): street 100 (with house number), zip 16,
  * city 80, house number 16, subtype 40, landing page 120, counts 0-100. */
 const struct jsonv_field conv_lead_fields[] = {
     TEXT("id", 64),

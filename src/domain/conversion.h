@@ -1,5 +1,5 @@
 /*
- * conversion.h - the body of POST /api/v1/conversions (spec §8.1), validated,
+ * conversion.h - the body of POST /api/v1/conversions (requirements §8.1), validated,
  * and what R-B7 derives from a conversion's type.
  *
  * conv_parse turns the raw body into a struct conv_input or an error the API
@@ -8,8 +8,8 @@
  * cannot hold), ERR_TOO_LARGE past CONV_BODY_MAX, or ERR_INVALID_FIELD with
  * the dotted path of the first offending field and an English message.
  *
- * The rules are §8.1's, table-driven (conversion.c, printed in
- * src/domain/README.md); what §8.1 leaves open is decided there and in
+ * The rules are requirements §8.1's, table-driven (conversion.c, printed in
+ * src/domain/README.md); what requirements §8.1 leaves open is decided there and in
  * docs/decisions.md: unknown keys are refused at every level; null and ""
  * count as absent for optional fields; lengths are in characters; every
  * string is a single line without control characters; money is whole euros
@@ -31,7 +31,7 @@
 #define CONV_BODY_MAX  (64 * 1024)
 #define CONV_PRICE_MAX 1000000000000LL /* one trillion euros: beyond any estate */
 
-/* The seven conversion types, in the order of spec §8.1. */
+/* The seven conversion types, in the order of requirements §8.1. */
 enum conv_type {
 	CONV_VALUATION,
 	CONV_CALLBACK,
@@ -122,8 +122,8 @@ const char *conv_type_label_de(enum conv_type type);
 const char *conv_title(enum conv_type type, const json_t *details);
 
 /*
- * The member table of `lead` (§8.1), for bodies that carry the same fields (the
- * contacts of §8.2): lengths, the e-mail rule of domain/email.h, the alpha-2
+ * The member table of `lead` (requirements §8.1), for bodies that carry the same fields (the
+ * contacts of requirements §8.2): lengths, the e-mail rule of domain/email.h, the alpha-2
  * country (upper-cased in place), single-line text. lead.email is required.
  */
 extern const struct jsonv_field conv_lead_fields[];

@@ -4,7 +4,7 @@
  *
  * The platform keeps countries as alpha-2 ("DE"); onOffice is sent alpha-3 on
  * create ("DEU") and the German name on modify ("Deutschland"), and answers
- * with the name unless asked for a code (onoffice-api.md §5.1). The table has
+ * with the name unless asked for a code (onoffice-protocol §5.1). The table has
  * all 249 entries of ISO 3166-1 (from Debian's iso-codes 4.15 with its German
  * translation), with the common German short name where that translation
  * gives the formal one ("Russland", "Südkorea", "Iran") and, for some, a

@@ -2,7 +2,7 @@
  * jsonv.h - table-driven validation of parsed JSON with dotted field paths.
  *
  * jansson's json_unpack_ex says what is wrong but not where, and the API must
- * name the field ("conversion.details.price.min", spec §8.1). A schema here is
+ * name the field ("conversion.details.price.min", requirements §8.1). A schema here is
  * a table of struct jsonv_field rows per object; jsonv_validate walks a parsed
  * document against it and stops at the first problem, reporting
  * ERR_INVALID_FIELD with the path in e->field and an English message such as

@@ -1,13 +1,13 @@
 /*
- * property.h - the one table of property types and subtypes (spec §8.1) with
- * their onOffice estate keys (onoffice-api.md §7) and German labels.
+ * property.h - the one table of property types and subtypes (requirements §8.1) with
+ * their onOffice estate keys (onoffice-protocol §7) and German labels.
  *
  * The platform speaks of a property_type (house, apartment, plot, commercial)
  * and optionally a property_subtype that belongs to it. Each row maps one
  * (type, subtype) pair, or a type alone (subtype NULL), to onOffice's
  * `objektart`, `objekttyp` (NULL when the type alone says nothing more) and
  * `nutzungsart`, and carries the German label used in texts. The onOffice keys
- * are our decision (UNCERTAIN in onoffice-api.md: the account's `fields` with
+ * are our decision (UNCERTAIN in onoffice-protocol §7: the account's `fields` with
  * `showfielddependencies` is the authority); the export checks them against
  * the account and leaves `objekttyp` out when the account lacks it. The same
  * table is printed in src/domain/README.md. Entries are static; lookups are

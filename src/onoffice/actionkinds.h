@@ -1,5 +1,6 @@
 /*
- * actionkinds.h - kinds and types of agents-log entries (`get`/`actionkindtypes`, §6).
+ * actionkinds.h - kinds and types of agents-log entries (`get`/`actionkindtypes`,
+ * onoffice-protocol §6).
  *
  * Each record is {key, label, types: {<typeKey>: <label>}, default}. The
  * `fields` call shows Aktionsart as a singleselect and Aktionstyp as freetext,

@@ -1,5 +1,5 @@
 /*
- * actions.h - onOffice action ids (onoffice-api.md §4).
+ * actions.h - onOffice action ids (onoffice-protocol §4).
  *
  * "read" and "get" read; "create", "modify", "delete" and "do" write. The
  * distinction matters for retries: a read may always be sent again, a write

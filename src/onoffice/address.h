@@ -1,5 +1,5 @@
 /*
- * address.h - reading addresses (`read`/`address`, onoffice-api.md §5.2).
+ * address.h - reading addresses (`read`/`address`, onoffice-protocol §5.2).
  *
  * A query becomes the parameters of a read action: `data` (field names, plus
  * the pseudo-fields phone/mobile/fax/email that return every entry),

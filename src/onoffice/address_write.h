@@ -1,5 +1,5 @@
 /*
- * address_write.h - creating and modifying addresses (onoffice-api.md §5.4, §5.5).
+ * address_write.h - creating and modifying addresses (onoffice-protocol §5.4, §5.5).
  *
  * Create: plain fields sit at the top level of `parameters`; contact data goes
  * through the fixed parameter names (phone, phone_private, phone_business,
@@ -15,7 +15,7 @@
  * changed with one object {action, oldvalue, newvalue, default} per type key
  * and action, so several changes of one key (two new e-mails) need several
  * modify actions, which share one request. `Land` on modify takes the German
- * name ("Deutschland"): the docs say names only (§5.5), which is what we send
+ * name ("Deutschland"): the docs say names only (onoffice-protocol §5.5), which is what we send
  * (src/onoffice/README.md).
  *
  * Contact data is never written through the fields `Email`, `Telefon1`,
@@ -34,7 +34,7 @@
 #include "onoffice/client.h"
 #include "onoffice/request.h"
 
-/* The contact-data parameter names (§5.4). */
+/* The contact-data parameter names (onoffice-protocol §5.4). */
 enum oo_contact_type {
 	OO_PHONE,
 	OO_PHONE_PRIVATE,

@@ -1,5 +1,5 @@
 /*
- * agentslog.h - agents-log entries ("Agenten-Logbuch", onoffice-api.md §6):
+ * agentslog.h - agents-log entries ("Agenten-Logbuch", onoffice-protocol §6):
  * create, read per address or estate, and one entry taken apart.
  *
  * Create takes flat parameters: `datetime` ("Y-m-d H:i:s", Europe/Berlin;

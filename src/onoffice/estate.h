@@ -1,5 +1,5 @@
 /*
- * estate.h - creating and reading estates (onoffice-api.md §7).
+ * estate.h - creating and reading estates (onoffice-protocol §7).
  *
  * Create: every field goes into `parameters.data` (an object): objektart,
  * objekttyp, nutzungsart, vermarktungsart, strasse, hausnummer, plz, ort,

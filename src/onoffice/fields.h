@@ -1,5 +1,5 @@
 /*
- * fields.h - the field configuration (`get`/`fields`, onoffice-api.md §9).
+ * fields.h - the field configuration (`get`/`fields`, onoffice-protocol §9).
  *
  * The answer has one record per module: `id` = module name, `elements` =
  * {"<field>": {type, length, permittedvalues, default, label, dependencies, …},

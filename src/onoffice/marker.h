@@ -1,5 +1,5 @@
 /*
- * marker.h - finding what an uncertain write may have made (R-X6, design.md
+ * marker.h - finding what an uncertain write may have made (R-X6, ARCHITECTURE.md
  * "Outbox and export").
  *
  * onOffice has no idempotency keys, so every record immosync creates carries
@@ -47,7 +47,7 @@ int oo_find_estates_by_marker(struct oo_client *c, const char *external_no, stru
 
 /* Search profiles of the address holding marker in krit_bemerkung, or in any
  * other text of the record (the read side does not document where the
- * internal comment comes back, §8.2). */
+ * internal comment comes back, onoffice-protocol §8.2). */
 int oo_find_searchcriteria_by_marker(struct oo_client *c, int64_t address_id, const char *marker,
                                      struct oo_idv *ids, struct err *e);
 

@@ -1,6 +1,6 @@
 /*
  * marketplace.h - the signed URLs of the onOffice Marketplace: verifying an
- * activation or service URL (onoffice-api.md §10.1-§10.3, R-A1, R-A12) and
+ * activation or service URL (onoffice-protocol §10.1-§10.3, R-A1, R-A12) and
  * making one (tests, demo; the emulator has its own).
  *
  * onOffice signs a URL the way its PHP example checks it:
@@ -31,9 +31,10 @@
  *
  * Our decisions (src/onoffice/README.md): the signature must be 64 hex digits
  * and is compared as bytes in constant time, so upper-case hex is accepted;
- * no second variant (the '+'-kept-literal variant of §10.3's caveat) is
- * tried; the timestamp must lie within ±10 minutes of our clock (spec R-A1),
- * so links from the future are refused as well as stale ones.
+ * no second variant (the '+'-kept-literal variant of the caveat in
+ * onoffice-protocol §10.3) is tried; the timestamp must lie within ±10 minutes
+ * of our clock (R-A1), so links from the future are refused as well as stale
+ * ones.
  */
 #ifndef IMMO_ONOFFICE_MARKETPLACE_H
 #define IMMO_ONOFFICE_MARKETPLACE_H
@@ -47,7 +48,7 @@
 /* How far the URL's timestamp may be from our clock, either way (spec R-A1). */
 #define OO_MP_WINDOW_S 600
 
-/* The activation URL (§10.1) or a service URL (§10.2, R-A12). */
+/* The activation URL or a service URL (onoffice-protocol §10.1, §10.2; R-A12). */
 enum oo_mp_kind { OO_MP_ACTIVATION, OO_MP_SERVICE };
 
 /* What is wrong with a URL, for the page the person sees. */

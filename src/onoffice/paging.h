@@ -1,5 +1,5 @@
 /*
- * paging.h - reading every page of a list read (§5.2, §11).
+ * paging.h - reading every page of a list read (onoffice-protocol §5.2, §11).
  *
  * onOffice returns at most 500 records per read. oo_read_pages asks for pages
  * of `listlimit` (500 unless the parameters ask for fewer) and advances
@@ -47,7 +47,7 @@ int oo_read_pages(struct oo_client *c, const char *resourcetype, const json_t *p
                   oo_page_fn fn, void *arg, int64_t *total, struct err *e);
 
 /* Like oo_read_pages with another reading action, e.g. OO_GET for
- * `searchcriterias` (§8.2), which pages with listlimit/listoffset as well. */
+ * `searchcriterias` (onoffice-protocol §8.2), which pages with listlimit/listoffset as well. */
 int oo_list_pages(struct oo_client *c, enum oo_action action, const char *resourcetype,
                   const json_t *parameters, oo_page_fn fn, void *arg, int64_t *total,
                   struct err *e);

@@ -1,5 +1,5 @@
 /*
- * relation.h - links between records (onoffice-api.md §7): `create`/`relation`
+ * relation.h - links between records (onoffice-protocol §7): `create`/`relation`
  * and `get`/`idsfromrelation`.
  *
  * A relation type names the parent first: in

@@ -1,5 +1,5 @@
 /*
- * request.h - a batch of onOffice actions and the signed request envelope (§2).
+ * request.h - a batch of onOffice actions and the signed request envelope (onoffice-protocol §2).
  *
  * A `struct oo_batch` holds the actions of one HTTP request and, after
  * oo_call (client.h) or oo_response_parse (response.h), each action's result.
@@ -16,7 +16,7 @@
  * When a claim is given it is put into the parameters of EVERY action as
  * `extendedclaim` (replacing one the caller may have set), except into an
  * action marked own_claim: `do`/`unlockProvider` carries the activation's
- * apiClaim, which is valid only for the unlock (§2.3, §10.1).
+ * apiClaim, which is valid only for the unlock (onoffice-protocol §2.3, §10.1).
  *
  * The body holds the token, the HMACs and the claim: never log it.
  */
@@ -32,7 +32,7 @@
 #include "core/err.h"
 #include "onoffice/actions.h"
 
-/* Most actions one request may carry (the docs give no limit; §11 suggests ≤ 50). */
+/* Most actions one request may carry (the docs give no limit: onoffice-protocol §11). */
 #define OO_BATCH_MAX 100
 
 /* What happened to one action of a batch. */

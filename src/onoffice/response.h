@@ -1,10 +1,10 @@
 /*
- * response.h - parsing onOffice answers and classifying errors (§3, design.md).
+ * response.h - parsing onOffice answers and classifying errors (onoffice-protocol §3, §3.1).
  *
  * Both status levels are checked: the top-level `status` (code 400 = not
  * authenticated, 500 = server error, errorcode != 0 other than 97 = the whole
  * request failed) and each result's `status.errorcode`. Results are matched to
- * actions BY POSITION. The parser tolerates the §3 quirks: `data: []` on
+ * actions BY POSITION. The parser tolerates the onoffice-protocol §3 quirks: `data: []` on
  * errors, `elements: []` on creates, ids and counts as numbers or strings,
  * `cntabsolute: null`.
  *

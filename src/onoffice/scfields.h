@@ -1,6 +1,6 @@
 /*
  * scfields.h - the search-criteria fields a customer has enabled
- * (`get`/`searchCriteriaFields`, onoffice-api.md §8.3).
+ * (`get`/`searchCriteriaFields`, onoffice-protocol §8.3).
  *
  * One record per category, elements = {name, fields: [{id, name, type,
  * rangefield, values, …}]}. `rangefield` comes as the string "true" (then the

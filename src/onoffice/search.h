@@ -1,5 +1,5 @@
 /*
- * search.h - the quick search (`get`/`search`, onoffice-api.md §5.3).
+ * search.h - the quick search (`get`/`search`, onoffice-protocol §5.3).
  *
  * onOffice matches "term appears in field" (first name, surname, company,
  * default e-mail, customer number; with includecontactdata every e-mail and

@@ -11,7 +11,7 @@ static bool ends_with(const char *s, const char *suffix)
 	return n > m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Keys whose values onOffice wants as text (§8.1). */
+/* Keys whose values onOffice wants as text (onoffice-protocol §8.1). */
 static int is_range_key(const char *key)
 {
 	return strncmp(key, "range", 5) == 0 || ends_with(key, "__von") || ends_with(key, "__bis");

@@ -1,5 +1,5 @@
 /*
- * searchcriteria.h - search profiles ("Suchprofile", onoffice-api.md §8.1, §8.2).
+ * searchcriteria.h - search profiles ("Suchprofile", onoffice-protocol §8.1, §8.2).
  *
  * Create: `create`/`searchcriteria` with `addressid` (the page's parameter
  * list spells it `adressid`; its example, WordPress and LAR use `addressid`,

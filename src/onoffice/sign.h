@@ -1,5 +1,5 @@
 /*
- * sign.h - HMAC v2 of an onOffice action (onoffice-api.md §2.1).
+ * sign.h - HMAC v2 of an onOffice action (onoffice-protocol §2.1).
  *
  *   msg  = decimal(timestamp) || token || resourcetype || actionid
  *   hmac = base64(HMAC-SHA256(key = secret, msg))

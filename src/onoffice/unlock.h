@@ -1,11 +1,11 @@
 /*
  * unlock.h - `do`/`unlockProvider`, the one call of the Marketplace
- * activation (onoffice-api.md §10.1 step 5, R-A3).
+ * activation (onoffice-protocol §10.1 step 5, R-A3).
  *
  * The client is made with token = the activation URL's `apiToken` and secret
  * = the API key the administrator pasted; the action carries
  * `parameterCacheId` and `extendedclaim` = the activation URL's `apiClaim`.
- * That claim is valid only for the unlock (§2.3), so it is the action's own:
+ * That claim is valid only for the unlock (onoffice-protocol §2.3), so it is the action's own:
  * a claim the client may hold is NOT put in its place (request.h own_claim).
  * Success: records[0].elements.success == "success". onOffice refuses an
  * unknown or used parameter cache with 177/178 (final); wrong credentials
@@ -20,7 +20,7 @@
 #include "onoffice/client.h"
 #include "onoffice/request.h"
 
-/* `isRegularCustomer`: omitted, 0 or 1 (§10.1). */
+/* `isRegularCustomer`: omitted, 0 or 1 (onoffice-protocol §10.1). */
 enum oo_regular_customer { OO_REGULAR_UNSET, OO_REGULAR_NO, OO_REGULAR_YES };
 
 /* The parameters, a new object in *out. ERR_INVALID_ARG for an empty cache id or claim. */

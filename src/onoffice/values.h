@@ -1,5 +1,5 @@
 /*
- * values.h - reading onOffice's loosely typed JSON values (onoffice-api.md §3, §9).
+ * values.h - reading onOffice's loosely typed JSON values (onoffice-protocol §3, §9).
  *
  * onOffice answers are inconsistent in shape: ids come as numbers or strings,
  * field values are mostly strings, multiselects come as arrays or as

@@ -1,13 +1,13 @@
 /*
- * write.h - what every write call shares (onoffice-api.md §5.4-§8, design.md
- * "Outbox and export", R-X6).
+ * write.h - what every write call shares (onoffice-protocol §5.4-§8,
+ * ARCHITECTURE.md "Outbox and export", R-X6).
  *
  * The typed writes (address_write.h, agentslog.h, estate.h, relation.h,
  * searchcriteria.h, unlock.h) come in three layers:
  *
  *   oo_<thing>_params(…)  the parameters of one action, checked; a new object
  *   oo_<thing>_add(b, …)  appends the action(s) to a batch, so that many
- *                         writes share one signed request (design.md)
+ *                         writes share one signed request
  *   oo_<thing>_create(c, …) one request holding just that write; returns the
  *                         new record's id where onOffice gives one
  *
@@ -41,7 +41,7 @@
 
 /*
  * The id of the record a create action made: records[0].id (its
- * `elements` is `[]`, §3), a number or a decimal string. When type is not NULL
+ * `elements` is `[]`, onoffice-protocol §3), a number or a decimal string. When type is not NULL
  * and the record names a type, it must equal type ignoring case (onOffice
  * answers `agentsLog` and `searchCriteria` on create). A result that failed
  * returns its class. A successful result without a numeric id (or naming
@@ -64,7 +64,7 @@ int oo_write_call(struct oo_client *c, struct oo_batch *b, const char *type, int
  * parameters: every key non-empty and not in reserved (a NULL-terminated list
  * of parameter names that have their own typed member, e.g. "email"), every
  * value a string, an integer, true/false, null, or an array of strings and
- * integers (multiselect keys). Numbers with a fraction are refused (§2.2:
+ * integers (multiselect keys). Numbers with a fraction are refused (onoffice-protocol §2.2:
  * send them as text, "52.65434"), as are nested objects. ERR_INVALID_ARG with
  * e->field = "<path>.<key>" (path may be NULL), ERR_INVALID_ARG when fields is
  * not an object.

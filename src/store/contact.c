@@ -39,7 +39,7 @@ int contact_find_by_email(struct db_conn *c, int64_t company_id, const char *ema
 		*id = db_col_int(st, 0);
 		return ERR_OK;
 	}
-	/* Imported contacts may share an e-mail: the lowest id wins (spec §8.1). */
+	/* Imported contacts may share an e-mail: the lowest id wins (requirements §8.1). */
 	if ((rc = db_prepare(c,
 	                     "SELECT min(e.contact_id) FROM contact_emails e JOIN contacts k ON "
 	                     "k.id = e.contact_id WHERE e.company_id = ? AND e.email_norm = ? AND "

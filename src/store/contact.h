@@ -1,12 +1,12 @@
 /*
  * contact.h - the platform's contacts, their e-mails, phones, conversions and
- * notes, and the ingest transaction of spec §8.1 (issue #5).
+ * notes, and the ingest transaction of requirements §8.1 (issue #5).
  *
  * Every function takes the company id and touches only that company's rows
  * (R-T1): an id of another company is simply not found.
  *
- * Changes made here write their outbox rows in the same transaction (design.md
- * "Outbox"): `due` when the company is running in automatic mode, else `held`,
+ * Changes made here write their outbox rows in the same transaction (ARCHITECTURE.md
+ * "Outbox and export"): `due` when the company is running in automatic mode, else `held`,
  * so the export decides later. Imports (issue #6) use other functions that
  * write no outbox rows (R-I7).
  */
@@ -30,7 +30,7 @@ struct contact_fields {
 	int gdpr_consent; /* -1 absent, 0 false, 1 true */
 };
 
-/* One conversion (spec §8.1), validated. details is owned by the caller. */
+/* One conversion (requirements §8.1), validated. details is owned by the caller. */
 struct conversion_input {
 	const char *type;
 	const char *landing_page; /* may be NULL */
@@ -81,7 +81,7 @@ int contact_add_note(struct db *db, int64_t company_id, int64_t contact_id, cons
                      int64_t *note_id, struct err *e);
 
 /*
- * JSON views for the API (spec §8.2). Each returns a new reference in *out.
+ * JSON views for the API (requirements §8.2). Each returns a new reference in *out.
  *  contact_get_json: one contact; ERR_NOT_FOUND if absent or erased.
  *  contact_list_json: {"contacts": […], "page", "per_page", "total"}; query matches
  *    names, e-mails, city and zip (case-insensitive for ASCII).

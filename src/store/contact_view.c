@@ -1,5 +1,5 @@
 /*
- * JSON views of contacts and what hangs off them, in the shapes of spec §8.2.
+ * JSON views of contacts and what hangs off them, in the shapes of requirements §8.2.
  * Times are RFC 3339 UTC strings, ids JSON integers.
  */
 #include <stdio.h>

@@ -23,7 +23,7 @@
  *  - an erased contact (tombstone, R-T3) comes back only when onOffice shows
  *    consent for it: the tombstone keeps it out as long as there is none;
  *  - imported e-mails are not made lead keys: ingest finds an imported contact by
- *    its e-mails (the lowest contact id holding the e-mail, spec §8.1) until a
+ *    its e-mails (the lowest contact id holding the e-mail, requirements §8.1) until a
  *    conversion pins the key.
  * Nothing here writes outbox rows; nothing writes a row whose values are unchanged,
  * so reading the same data twice writes nothing.

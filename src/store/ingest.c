@@ -1,5 +1,5 @@
 /*
- * The ingest transaction of spec §8.1 with the idempotency of R-X1. Everything
+ * The ingest transaction of requirements §8.1 with the idempotency of R-X1. Everything
  * happens in one write transaction, so a crash leaves either all of it (contact
  * completed, conversion, outbox rows, idempotency record) or none; a client
  * that retries with its key after an unanswered request gets exactly one

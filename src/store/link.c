@@ -3,7 +3,7 @@
  *
  * Decisions:
  *  - Token and secret are both sealed, each with its own AAD naming company and
- *    column, so the database file holds neither (design.md: tests grep it for both).
+ *    column, so the database file holds neither (the system tests grep it for both).
  *    The web id, state and reasons are plain; the apiClaim is sealed as well (AAD
  *    column "onoffice_claim"): it authorises calls for that customer.
  *  - The key check is meta row "master_key_check": a known text sealed under the key

@@ -1,6 +1,6 @@
 /*
  * link.h - a company's link to onOffice (issue #6; R-A3, R-S4) and the master
- * key that protects the API secret at rest (spec §8.3).
+ * key that protects the API secret at rest (requirements §8.3).
  *
  * The secret is sealed with AES-256-GCM (core/crypto) under the master key,
  * with AAD "company:<id>:onoffice_secret", so a sealed value cannot be moved

@@ -188,7 +188,8 @@ static int retry_tx(struct db_conn *c, void *arg, struct err *e)
 		 * "retry all" keeps only the newest of a contact's failed contact rows. */
 		int rc = db_prepare(
 		    c,
-		    "UPDATE outbox SET state = 'dismissed', updated_at = ? WHERE company_id = ? AND "
+		    "UPDATE outbox SET state = 'dismissed', updated_at = ? WHERE company_id = ? "
+		    "AND "
 		    "state = 'failed' AND kind = 'contact' AND (? = 0 OR id = ?) AND (EXISTS "
 		    "(SELECT 1 FROM outbox p WHERE p.company_id = outbox.company_id AND "
 		    "p.contact_id = outbox.contact_id AND p.kind = 'contact' AND p.state IN "

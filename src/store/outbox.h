@@ -1,5 +1,5 @@
 /*
- * outbox.h - transfers waiting for onOffice (design.md "Outbox and export").
+ * outbox.h - transfers waiting for onOffice (ARCHITECTURE.md "Outbox and export").
  *
  * A row is written in the same transaction as the change it carries. States:
  * held (not to be sent yet: manual mode, stopped, not linked, before the

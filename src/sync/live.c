@@ -1,8 +1,8 @@
 /*
  * live.c - onOffice reads on behalf of an API request (contact types, preview):
  * short timeouts, one attempt, a per-company cache and at most live_max calls at
- * once (design.md "Web"). They are allowed while the sync is stopped (R-S2: field
- * configuration and preview reads).
+ * once (ARCHITECTURE.md "Processes, threads, shutdown"). They are allowed while the sync is stopped
+ * (R-S2: field configuration and preview reads).
  */
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * mark.h - the periodic import's cursor on `Aenderung` (design.md "Import").
+ * mark.h - the periodic import's cursor on `Aenderung` (src/sync/README.md "Reads").
  *
  * onOffice keeps `Aenderung` as Europe/Berlin local text "Y-m-d H:i:s" and compares
  * it as text. Text order is time order except in the repeated October hour: when the

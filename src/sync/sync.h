@@ -5,7 +5,7 @@
  * An engine holds what imports need (database, master keys for the link's secret,
  * the onOffice URL, the lease owner name) and, in `serve`, one scheduler thread.
  *
- * Imports (design.md "Import"; R-I1 … R-I7):
+ * Imports (src/sync/README.md; R-I1 … R-I7):
  *  - full import (POST sync/initial, `immosync sync initial`, a changed scope): every
  *    address of each scope branch with consent (filter DSGVOStatus on the server),
  *    walked with keyset paging on the immutable id (Id > last, sorted by Id, 500 per
@@ -115,7 +115,7 @@ int sync_pass_as(struct sync_engine *eng, const char *owner, int64_t company_id,
 int sync_run_initial(struct sync_engine *eng, int64_t company_id, int retries,
                      struct sync_pass_result *sum, struct err *e);
 
-/* ---- for the API (spec §8.2) ---- */
+/* ---- for the API (requirements §8.2) ---- */
 
 /* POST sync/initial: requests a full import (store/import.h import_request_initial) and
  * wakes the scheduler. */

@@ -7,7 +7,7 @@
 
 #include "web/http.h"
 
-/* How long in-flight requests get to finish after SIGTERM (design.md: ~3 s). */
+/* How long in-flight requests get to finish after SIGTERM (ARCHITECTURE.md: 3 s). */
 #define WEB_DRAIN_MS 3000
 
 /*

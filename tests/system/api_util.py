@@ -84,7 +84,7 @@ def query(db, sql, *args):
 
 
 def conversion(email="anna.schmidt@example.de", ctype="valuation", details=None, **lead):
-    """The spec §8.1 example body, adjustable."""
+    """The requirements §8.1 example body, adjustable."""
     body = {
         "lead": {"email": email, "salutation": "Frau", "first_name": "Anna",
                  "last_name": "Schmidt", "phone": "0171 2345678", "street": "Hauptstraße 5",

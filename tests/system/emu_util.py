@@ -1,5 +1,5 @@
 """Helpers for the onoffice-emu black-box tests: an emulator process with its own database,
-customers, HMAC v2 signing written here from onoffice-api.md §2.1 (an implementation
+customers, HMAC v2 signing written here from onoffice-protocol §2.1 (an implementation
 independent of both the emulator and src/onoffice), and plain HTTP calls.
 
 Python standard library only.
@@ -166,7 +166,7 @@ def action(verb, resourcetype, params, resourceid=""):
 
 
 def doc_action(text):
-    """An action copied verbatim from onoffice-api.md (JSON text), parsed."""
+    """An action copied verbatim from docs/onoffice-protocol.md (JSON text), parsed."""
     return json.loads(text)
 
 
@@ -216,7 +216,7 @@ def php_urldecode(s):
 
 
 def marketplace_check(url, secret):
-    """Verifies a Marketplace URL's signature the way onoffice-api.md §10.3 describes
+    """Verifies a Marketplace URL's signature the way onoffice-protocol §10.3 describes
     (written here independently of emu/ and src/onoffice/): returns (ok, params)."""
     scheme, rest = url.split("://", 1)
     authority, _, path_query = rest.partition("/")

@@ -1,4 +1,4 @@
-"""The JSON API of spec §8.1/§8.2 against a real immosync serve (issue #5).
+"""The JSON API of requirements §8.1/§8.2 against a real immosync serve (issue #5).
 
 Every endpoint once with a positive result; a table of bad inputs, each asserting status,
 error code and field and, by counting the rows of every table, that nothing was written;

@@ -1,4 +1,4 @@
-"""The command-line contract of spec §8.3 that exists so far: --help and --version on
+"""The command-line contract of requirements §8.3 that exists so far: --help and --version on
 every command, exit 2 naming a bad option, environment variables, --listen …:0."""
 import os
 

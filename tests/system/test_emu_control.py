@@ -1,4 +1,4 @@
-"""onoffice-emu control endpoints (spec §8.3): counters, faults (error rate, before/after,
+"""onoffice-emu control endpoints (requirements §8.3): counters, faults (error rate, before/after,
 latency that does not serialise, dropped connections), the peak of concurrent API requests
 (issue #11), clock offset, validation, loopback only; persistence across a restart; HTTPS
 with a throwaway certificate."""

@@ -1,7 +1,7 @@
-"""onoffice-emu Marketplace (onoffice-api.md §2.3, §10; spec R-A1, R-A3, R-A12, §8.3):
+"""onoffice-emu Marketplace (onoffice-protocol §2.3, §10; R-A1, R-A3, R-A12, requirements §8.3):
 activation-url and service-url print URLs whose signature verifies with an independent Python
-implementation of §10.3 and with php-cli (http_build_query + hash_hmac), spaces, '+', '~',
-'&', umlauts and empty values included; do/unlockProvider with the §10.1 body (once, twice,
+implementation of onoffice-protocol §10.3 and with php-cli (http_build_query + hash_hmac), spaces, '+', '~',
+'&', umlauts and empty values included; do/unlockProvider with the onoffice-protocol §10.1 body (once, twice,
 unknown cache id, wrong claim, wrong secret); the per-customer "claim required" switch (193,
 201, 248, current claim); persistence of cache ids and claims across a restart."""
 import json
@@ -39,7 +39,7 @@ def url_of(r):
 
 
 def php_verify(url, secret):
-    """onOffice's CheckSignature.class.php (onoffice-api.md §10.3) run by php-cli."""
+    """onOffice's CheckSignature.class.php (onoffice-protocol §10.3) run by php-cli."""
     code = ('$u = parse_url($argv[1]); parse_str($u["query"], $q); $s = $q["signature"];'
             'unset($q["signature"]); ksort($q);'
             '$m = $u["scheme"]."://".$u["host"].$u["path"]."?".http_build_query($q);'
@@ -52,13 +52,13 @@ def status():
     return emu.ctl("GET", f"/_emu/customers/{web}")[1]
 
 
-# ---- the §10.3 vector with this file's own verifier, and with PHP ----
+# ---- the onoffice-protocol §10.3 vector with this file's own verifier, and with PHP ----
 VECTOR = ("https://provider.example/activate.php?apiClaim=abc&apiToken=tok&customerName=Muster"
           "&customerWebId=12345&parameterCacheId=6802c44a-7ac0-4210-a3d4-e5581e3fa0b6"
           "&timestamp=1700000000&userId=17")
 VSIG = "aaa0dfc0e79a2f03805df22cad545c79e80e35631588d1d893b5eda41c442487"
-check(marketplace_check(VECTOR + "&signature=" + VSIG, "secret")[0], "§10.3 vector: Python verifier")
-check(php_verify(VECTOR + "&signature=" + VSIG, "secret") == "valid", "§10.3 vector: php-cli")
+check(marketplace_check(VECTOR + "&signature=" + VSIG, "secret")[0], "onoffice-protocol §10.3 vector: Python verifier")
+check(php_verify(VECTOR + "&signature=" + VSIG, "secret") == "valid", "onoffice-protocol §10.3 vector: php-cli")
 check(php_verify(VECTOR + "&signature=" + VSIG.replace("a", "b", 1), "secret") == "invalid",
       "php-cli refuses a changed signature")
 
@@ -68,12 +68,12 @@ r = cli("activation-url", "--provider-url", PROVIDER + "?lang=de&x=a%20b+c")
 url = url_of(r)
 check(url is not None, f"activation-url prints only the URL ({r.returncode}, {r.stderr!r})")
 ok, p = marketplace_check(url, SECRET)
-check(ok, "its signature verifies (Python, §10.3)")
+check(ok, "its signature verifies (Python, onoffice-protocol §10.3)")
 check(php_verify(url, SECRET) == "valid", "its signature verifies with php-cli")
 check(url.startswith("https://provider.example:8443/onoffice/activate?"),
       "the URL keeps the provider's host, port and path (the port is not signed)")
 check(set(p) == EIGHT | {"lang", "x"} and p["x"] == "a b c" and p["lang"] == "de",
-      f"all eight §10.1 parameters (signature included) plus the provider's own ({sorted(p)})")
+      f"all eight onoffice-protocol §10.1 parameters (signature included) plus the provider's own ({sorted(p)})")
 check(p["apiToken"] == A["token"] and p["customerName"] == NAME and p["customerWebId"] == web and
       p["userId"] == "1", "apiToken is the customer's token; name and web id; userId defaults to 1")
 check(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
@@ -142,7 +142,7 @@ emu.ctl("PUT", "/_emu/clock", {"offset_s": 0})
 check(abs(int(stale["timestamp"]) - (time.time() - 3600)) <= 5,
       "the timestamp follows the emulator clock (stale links for verifier tests)")
 
-# ================= do/unlockProvider (§10.1) =================
+# ================= do/unlockProvider (onoffice-protocol §10.1) =================
 UNLOCK_10_1 = r'''{"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:do","resourceid":"","identifier":"","resourcetype":"unlockProvider",
  "parameters":{"parameterCacheId":"6802c44a-7ac0-4210-a3d4-e5581e3fa0b6","extendedclaim":"<apiClaim from the activation URL>"}}'''
 
@@ -168,7 +168,7 @@ key = {"token": p["apiToken"], "secret": A["secret"]}
 doc, r = unlock("6802c44a-7ac0-4210-a3d4-e5581e3fa0b6",
                 "<apiClaim from the activation URL>", creds=key)
 check(status_of(r) == 177 and doc["status"]["errorcode"] == 97,
-      "§10.1 body verbatim (the docs' cache id) → 177, top level 97")
+      "onoffice-protocol §10.1 body verbatim (the docs' cache id) → 177, top level 97")
 before = status()
 doc, r = unlock(p["parameterCacheId"], p2["apiClaim"], creds=key)
 check(status_of(r) == 248, "the claim of another activation link → 248")
@@ -206,7 +206,7 @@ check(status_of(r) == 0 and status()["unlock_count"] == 2, "another link unlocks
 c = emu.ctl("GET", "/_emu/counters")[1]
 check(c["requests"].get("do/unlockProvider", 0) >= 10, "counters count do/unlockProvider")
 
-# ================= claim required (§2.3) =================
+# ================= claim required (onoffice-protocol §2.3) =================
 READ = action("read", "address", {"data": ["Name"]})
 
 

@@ -1,5 +1,5 @@
-"""onoffice-emu: get/search (§5.3), get/fields (§9), get/actionkindtypes (§6),
-get/searchCriteriaFields (§8.3), and the per-customer configuration behind them
+"""onoffice-emu: get/search (onoffice-protocol §5.3), get/fields (onoffice-protocol §9), get/actionkindtypes (onoffice-protocol §6),
+get/searchCriteriaFields (onoffice-protocol §8.3), and the per-customer configuration behind them
 (PUT /_emu/customers/{webid}/config)."""
 import json
 
@@ -32,14 +32,14 @@ def search(params):
     return get("search", params, "address")
 
 
-# ---- get/search, §5.3 example verbatim ----
+# ---- get/search, onoffice-protocol §5.3 example verbatim ----
 EXAMPLE_53 = json.loads("""
 {"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:get","resourceid":"address","identifier":"","resourcetype":"search",
  "parameters":{"input":"max@example.com","includecontactdata":true,"listlimit":50}}
 """)
 res = emu.result(cust, EXAMPLE_53)
 check(status_of(res) == 0 and sorted(ids_of(res)) == [I[0], I[2]],
-      "§5.3 example: with includecontactdata every e-mail is searched")
+      "onoffice-protocol §5.3 example: with includecontactdata every e-mail is searched")
 el = {r["id"]: r["elements"] for r in records(res)}[I[0]]
 check(el["customerno"] == "4711" and el["firstname"] == "Max" and el["surname"] == "Mustermann" and
       el["primaryEmail"] == "max@example.com" and
@@ -72,7 +72,7 @@ for params, what in (({"input": ""}, "empty input"), ({"input": "x"}, "one chara
     check(status_of(res) == 151 and res["data"] == [], f"search with {what} → 151")
 check(status_of(search({"input": "xy"})) == 0, "positive control: two characters are enough")
 
-# ---- get/fields, §9 example verbatim ----
+# ---- get/fields, onoffice-protocol §9 example verbatim ----
 EXAMPLE_9 = json.loads("""
 {"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:get","resourceid":"","identifier":"","resourcetype":"fields",
  "parameters":{"labels":true,"language":"DEU","modules":["address","estate"],"fieldList":["ArtDaten","HerkunftKontakt","DSGVOStatus","Land","objektart","objekttyp"],"showfielddependencies":true}}
@@ -80,7 +80,7 @@ EXAMPLE_9 = json.loads("""
 res = emu.result(cust, EXAMPLE_9)
 recs = {r["id"]: r for r in records(res)}
 check(status_of(res) == 0 and sorted(recs) == ["address", "estate"] and
-      res["data"]["meta"]["cntabsolute"] is None, "§9 example: one record per module")
+      res["data"]["meta"]["cntabsolute"] is None, "onoffice-protocol §9 example: one record per module")
 ad, es = recs["address"]["elements"], recs["estate"]["elements"]
 check(ad["label"] == "Adressen" and isinstance(es["label"], str),
       "module label is a string when labels:true")
@@ -124,7 +124,7 @@ check(need <= set(ad), "all address fields are described")
 check(ad["Vorname"]["type"] == "varchar" and ad["Vorname"]["length"] == 80 and
       ad["Vorname"]["permittedvalues"] is None and ad["Aenderung"]["type"] == "datetime" and
       ad["Eintragsdatum"]["type"] == "date" and ad["Anrede"]["type"] == "singleselect",
-      "types and lengths (§5.1)")
+      "types and lengths (onoffice-protocol §5.1)")
 res = get("fields", {"modules": ["estate"], "fieldList": ["objekttyp"]})
 check(records(res)[0]["elements"]["objekttyp"]["dependencies"] == [],
       "dependencies only with showfielddependencies")

@@ -1,6 +1,6 @@
-"""onoffice-emu: the request and response envelope (onoffice-api.md §1-§3), HMAC v2 with the
-§2.1 vectors and a PHP cross-check, timestamps, tokens, structure errors, several actions
-per request, several customers, gzip, and the §3 quirks."""
+"""onoffice-emu: the request and response envelope (onoffice-protocol §1-§3), HMAC v2 with the
+onoffice-protocol §2.1 vectors and a PHP cross-check, timestamps, tokens, structure errors, several actions
+per request, several customers, gzip, and the onoffice-protocol §3 quirks."""
 import base64
 import gzip
 import json
@@ -11,7 +11,7 @@ from emu_util import (CREATE, GET, READ, URN, Emu, envelope, ids_of, read_addres
                       sign, signed, status_of)
 from harness import check, finish
 
-# ---- the test helper's own signing against the documented vectors (§2.1) ----
+# ---- the test helper's own signing against the documented vectors (onoffice-protocol §2.1) ----
 check(sign("mgjIQkNRnaqggVzy9cZW", "yOJobbhGLXdp90XxvxedFhH7073L9U", 123456789,
            "estateCategories", URN + "get") == "dsvg3r4AFcQXges0MZ+3auzQVfnEB39pLkKSgmm9Wvg=",
       "signing vector 1 (SDK RequestTest)")

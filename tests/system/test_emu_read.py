@@ -1,4 +1,4 @@
-"""onoffice-emu read/address (onoffice-api.md §5.2): the documented requests verbatim, every
+"""onoffice-emu read/address (onoffice-protocol §5.2): the documented requests verbatim, every
 filter operator and alias, multiselect semantics, all-entries phone/email vs the main ones,
 contact-entry keys, sorting with the id tie-break, paging, listlimit over 500,
 countryIsoCodeType, formatoutput, and every error path with a positive control."""
@@ -58,7 +58,7 @@ def want(*idx):
     return sorted(I[i] for i in idx)
 
 
-# ---- §5.2 example, verbatim ----
+# ---- onoffice-protocol §5.2 example, verbatim ----
 EXAMPLE_52 = json.loads("""
 {"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:read","resourceid":"","identifier":"","resourcetype":"address",
  "parameters":{"data":["Vorname","Name","Email","Telefon1","Strasse","Plz","Ort","Land","ArtDaten","HerkunftKontakt","DSGVOStatus","Aenderung"],
@@ -67,17 +67,17 @@ EXAMPLE_52 = json.loads("""
 """)
 res = emu.result(cust, EXAMPLE_52)
 check(status_of(res) == 0 and ids_of(res) == [I[0], I[1], I[4], I[5], I[3]],
-      "§5.2 example: changed since 2025-01-01, by Aenderung then id")
-check(res["data"]["meta"]["cntabsolute"] == 5, "§5.2 example: cntabsolute 5")
+      "onoffice-protocol §5.2 example: changed since 2025-01-01, by Aenderung then id")
+check(res["data"]["meta"]["cntabsolute"] == 5, "onoffice-protocol §5.2 example: cntabsolute 5")
 el = records(res)[0]["elements"]
 check(el == {"id": I[0], "Vorname": "Max", "Name": "Mustermann", "Email": "max@example.com",
              "Telefon1": "0241 12345", "Strasse": "Hauptstr. 2", "Plz": "52074", "Ort": "Aachen",
              "Land": "DEU", "ArtDaten": ["Interessent"], "HerkunftKontakt": "|Immobilienportal|",
              "DSGVOStatus": "speicherungzugestimmt", "Aenderung": "2025-01-01 10:00:00"},
-      "§5.2 example: the elements of the first record")
-check(records(res)[4]["elements"]["Land"] == "CHE", "§5.2 example: ISO-3166-3 country codes")
+      "onoffice-protocol §5.2 example: the elements of the first record")
+check(records(res)[4]["elements"]["Land"] == "CHE", "onoffice-protocol §5.2 example: ISO-3166-3 country codes")
 
-# ---- §2.3 example (Marketplace-style read), verbatim ----
+# ---- onoffice-protocol §2.3 example (Marketplace-style read), verbatim ----
 EXAMPLE_23 = json.loads("""
 {"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:read","resourceid":"","identifier":"","resourcetype":"address",
  "parameters":{"data":["Vorname","Name","Ort"],"filter":{"Vorname":[{"op":"=","val":"Max"}]},
@@ -85,9 +85,9 @@ EXAMPLE_23 = json.loads("""
 """)
 res = emu.result(cust, EXAMPLE_23)
 check(status_of(res) == 0 and ids_of(res) == [I[0], I[4]],
-      "§2.3 example: Vorname = Max (case-insensitive) sorted by Strasse DESC, empty last")
+      "onoffice-protocol §2.3 example: Vorname = Max (case-insensitive) sorted by Strasse DESC, empty last")
 check(records(res)[1]["elements"] == {"id": I[4], "Vorname": "max", "Name": "MÜLLER", "Ort": None},
-      "§2.3 example: an empty field is null")
+      "onoffice-protocol §2.3 example: an empty field is null")
 
 # ---- every operator and alias ----
 A = "Aenderung"

@@ -1,4 +1,4 @@
-"""onoffice-emu commands: customer add (spec §8.3) and seed — deterministic for a seed,
+"""onoffice-emu commands: customer add (requirements §8.3) and seed — deterministic for a seed,
 100,000 realistic German addresses in seconds (the time is printed), realism checked
 through the API, and reads over 100,000 addresses that stay fast."""
 import collections
@@ -20,7 +20,7 @@ check(r.returncode == 0 and sorted(doc) == ["customer_web_id", "secret", "token"
 check(re.fullmatch(r"[0-9]{5,6}", doc.get("customer_web_id", "")) is not None,
       "the web id is a numeric string")
 check(len(doc.get("token", "")) == 32 and len(doc.get("secret", "")) == 64,
-      "token 32 characters, secret 64 (onoffice-api.md §2.1)")
+      "token 32 characters, secret 64 (onoffice-protocol §2.1)")
 r2 = run([EMU, "customer", "add", "--name", "Zweite", "--db", db])
 doc2 = json.loads(r2.stdout)
 check(doc2["token"] != doc["token"] and doc2["customer_web_id"] != doc["customer_web_id"],

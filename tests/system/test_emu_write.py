@@ -1,5 +1,5 @@
-"""onoffice-emu write side (onoffice-api.md §5.4-§8, issue #4): every write call with its
-request body copied verbatim from onoffice-api.md, each read back through the API; contact
+"""onoffice-emu write side (onoffice-protocol §5.4-§8, issue #4): every write call with its
+request body copied verbatim from docs/onoffice-protocol.md, each read back through the API; contact
 data (mobile typing, defaults, add/modify/delete), checkDuplicate with and without
 noOverrideByDuplicate, every validation error with a positive control and the state
 afterwards, agents log, estates, relations, search criteria, fault mode "after" on writes,
@@ -70,7 +70,7 @@ F[180] = {"Vorname": "Otto", "Name": "Owner", "Aenderung": "2024-01-01 00:00:00"
 fixture_ids = emu.fixtures(web, F)
 check(fixture_ids == list(range(1, 201)), "fixtures take the ids 1..200 on a fresh database")
 
-# ================= create/address (§5.4) =================
+# ================= create/address (onoffice-protocol §5.4) =================
 CREATE_5_4 = r'''{"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:create","resourceid":"","identifier":"","resourcetype":"address",
  "parameters":{"Anrede":"Herr","Vorname":"Max","Name":"Mustermann","Strasse":"Hauptstr. 2","Plz":"52074","Ort":"Aachen","Land":"DEU",
    "email":"m.mustermann@example.com","phone":"0241 12345","mobile":"0170 1234567","default_phone":"0241 12345",
@@ -79,28 +79,28 @@ CREATE_5_4 = r'''{"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:create
 r = res(doc_action(CREATE_5_4))
 new_id = created_id(r)
 check(new_id == 201 and records(r)[0]["type"] == "address" and r["cacheable"] is False,
-      f"§5.4 example: records[0] = {{id, type address, elements []}} ({records(r) if status_of(r) == 0 else r['status']})")
+      f"onoffice-protocol §5.4 example: records[0] = {{id, type address, elements []}} ({records(r) if status_of(r) == 0 else r['status']})")
 el = read_addr(new_id, ["Anrede", "Vorname", "Name", "Strasse", "Plz", "Ort", "Land", "Email",
                         "Telefon1", "phone", "mobile", "email", "defaultphone", "defaultemail",
                         "ArtDaten", "HerkunftKontakt", "DSGVOStatus", "Status", "Aenderung",
                         "Eintragsdatum", "Briefanrede", "KdNr"])
 check(el and (el["Anrede"], el["Vorname"], el["Name"], el["Strasse"], el["Plz"], el["Ort"]) ==
-      ("Herr", "Max", "Mustermann", "Hauptstr. 2", "52074", "Aachen"), "§5.4: plain fields read back")
+      ("Herr", "Max", "Mustermann", "Hauptstr. 2", "52074", "Aachen"), "onoffice-protocol §5.4: plain fields read back")
 check(el["Land"] == "Deutschland" and
       read_addr(new_id, ["Land"], countryIsoCodeType="ISO-3166-3")["Land"] == "DEU",
-      "§5.4: Land DEU stored (reads Deutschland, ISO-3 DEU)")
+      "onoffice-protocol §5.4: Land DEU stored (reads Deutschland, ISO-3 DEU)")
 check(entry_values(el, "phone") == ["0241 12345"] and entry_values(el, "mobile") == ["0170 1234567"]
       and entry_values(el, "email") == ["m.mustermann@example.com"],
-      f"§5.4: one phone, one mobile, one e-mail entry ({el})")
+      f"onoffice-protocol §5.4: one phone, one mobile, one e-mail entry ({el})")
 check(el["Telefon1"] == "0241 12345" and entry_values(el, "defaultphone") == ["0241 12345"] and
-      el["Email"] == "m.mustermann@example.com", "§5.4: default_phone and the only e-mail are the main ones")
+      el["Email"] == "m.mustermann@example.com", "onoffice-protocol §5.4: default_phone and the only e-mail are the main ones")
 check(el["ArtDaten"] == ["Interessent"] and el["HerkunftKontakt"] == "|Immobilienportal|" and
       el["DSGVOStatus"] == "speicherungzugestimmt" and el["Status"] == "1",
-      "§5.4: multiselects, DSGVOStatus, Status 1 by default")
+      "onoffice-protocol §5.4: multiselects, DSGVOStatus, Status 1 by default")
 check(near_now(el["Aenderung"]) and el["Eintragsdatum"] == el["Aenderung"][:10],
-      f"§5.4: Aenderung is the emulator's now (Berlin), Eintragsdatum its date ({el['Aenderung']})")
+      f"onoffice-protocol §5.4: Aenderung is the emulator's now (Berlin), Eintragsdatum its date ({el['Aenderung']})")
 check(el["Briefanrede"] == "Sehr geehrter Herr Mustermann," and el["KdNr"] == "201",
-      "§5.4: Briefanrede derived, next KdNr")
+      "onoffice-protocol §5.4: Briefanrede derived, next KdNr")
 
 # checkDuplicate + noOverrideByDuplicate (the same verbatim request again): a second address
 r = res(doc_action(CREATE_5_4))
@@ -219,23 +219,23 @@ emu.ctl("PUT", "/_emu/clock", {"offset_s": 0})
 shift = (datetime.datetime.strptime(el["Aenderung"], "%Y-%m-%d %H:%M:%S") - real_now).total_seconds()
 check(abs(shift - 86400) <= 10, f"writes take Aenderung from the shifted clock ({el})")
 
-# ================= modify/address (§5.5) =================
+# ================= modify/address (onoffice-protocol §5.5) =================
 MODIFY_5_5 = r'''{"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:modify","resourceid":32,"identifier":"","resourcetype":"address",
  "parameters":{"Strasse":"Hauptstr. 2","HerkunftKontakt":["Suchmaschine"],
    "phone":{"action":"modify","oldvalue":"0049 641 43681-272","newvalue":"0049 244 48453-311","default":true},
    "email":{"action":"add","newvalue":"max.mustermann982@beispiel.de"}}}'''
 r = res(doc_action(MODIFY_5_5))
 check(status_of(r) == 0 and r["resourceid"] == "32" and records(r) == [],
-      f"§5.5 example: OK, resourceid echoed as \"32\" ({r['status']})")
+      f"onoffice-protocol §5.5 example: OK, resourceid echoed as \"32\" ({r['status']})")
 el = read_addr(32, ["Strasse", "HerkunftKontakt", "phone", "email", "Telefon1", "Email", "Ort",
                     "Aenderung"])
 check(el["Strasse"] == "Hauptstr. 2" and el["HerkunftKontakt"] == "|Suchmaschine|" and
-      el["Ort"] == "Gießen", "§5.5: plain fields changed, others kept")
+      el["Ort"] == "Gießen", "onoffice-protocol §5.5: plain fields changed, others kept")
 check(entry_values(el, "phone") == ["0049 244 48453-311"] and el["Telefon1"] == "0049 244 48453-311",
-      "§5.5: the phone entry modified and the main one")
+      "onoffice-protocol §5.5: the phone entry modified and the main one")
 check(entry_values(el, "email") == ["max@example.org", "max.mustermann982@beispiel.de"] and
-      el["Email"] == "max@example.org", "§5.5: the e-mail added; the existing default stays")
-check(near_now(el["Aenderung"]), "§5.5: Aenderung set to now")
+      el["Email"] == "max@example.org", "onoffice-protocol §5.5: the e-mail added; the existing default stays")
+check(near_now(el["Aenderung"]), "onoffice-protocol §5.5: Aenderung set to now")
 check(code("modify", "address", {"Ort": "Wetzlar"}, "32") == 0 and
       read_addr(32, ["Ort"])["Ort"] == "Wetzlar", "resourceid as a string works too")
 
@@ -301,7 +301,7 @@ for rid, want, what in (("999999", 80, "an unknown record"), ("", 79, "no resour
 check(code("modify", "address", {"Ort": "X"}, "32", creds=B) == 80, "another customer's address → 80")
 check(read_addr(32, ["Ort"])["Ort"] == "Wetzlar", "… and it is unchanged")
 
-# ================= create/estate (§7) =================
+# ================= create/estate (onoffice-protocol §7) =================
 batch = [action("create", "estate", {"data": {"objektart": "wohnung", "objekttyp": "loft",
                                                "objektnr_extern": f"F-{i}"}}) for i in range(1, 102)]
 made = []
@@ -315,7 +315,7 @@ ESTATE_7 = r'''{"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:create",
    "extendedclaim":"<apiClaim>"}}'''
 r = res(doc_action(ESTATE_7))
 check(created_id(r) == 102 and records(r)[0]["type"] == "estate",
-      "§7 estate example: {\"id\":102,\"type\":\"estate\",\"elements\":[]} as documented")
+      "onoffice-protocol §7 estate example: {\"id\":102,\"type\":\"estate\",\"elements\":[]} as documented")
 FIELDS = ["Id", "objektart", "objekttyp", "nutzungsart", "vermarktungsart", "strasse", "hausnummer",
           "plz", "ort", "land", "breitengrad", "laengengrad", "status", "objektnr_extern",
           "kaufpreis", "erstellt_am", "geaendert_am"]
@@ -327,7 +327,7 @@ check({k: el[k] for k in FIELDS[:13]} == {
     "Id": "102", "objektart": "haus", "objekttyp": "einfamilienhaus", "nutzungsart": "wohnen",
     "vermarktungsart": "kauf", "strasse": "Charlottenburger Allee", "hausnummer": "5", "plz": "52068",
     "ort": "Aachen", "land": "Deutschland", "breitengrad": "50.7762106", "laengengrad": "6.0857545",
-    "status": "1"}, f"§7: every field reads back as a string ({el})")
+    "status": "1"}, f"onoffice-protocol §7: every field reads back as a string ({el})")
 check(el["objektnr_extern"] is None and el["kaufpreis"] is None and near_now(el["erstellt_am"]),
       "unset fields are null; erstellt_am is now")
 check(elements(act("read", "estate", {"data": ["land"], "countryIsoCodeType": "ISO-3166-3"}, "102"))
@@ -390,7 +390,7 @@ emu.ctl("PUT", f"/_emu/customers/{web}/config", {"mandatory_fields": {"estate": 
 check(code("create", "estate", {"data": {"objektart": "haus"}}) == 254, "a configured mandatory estate field → 254")
 emu.ctl("PUT", f"/_emu/customers/{web}/config", {"mandatory_fields": {"address": [], "estate": []}})
 
-# ================= create/agentslog (§6) =================
+# ================= create/agentslog (onoffice-protocol §6) =================
 AGENTSLOG_6 = r'''{"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:create","resourceid":"","identifier":"","resourcetype":"agentslog",
  "parameters":{"addressids":[34],"estateid":41,"actionkind":"Email","actiontype":"Ausgang",
    "note":"Vertragsunterlagen versendet","datetime":"2021-02-08 11:13:30","origincontact":"immobilienscout24_system",
@@ -398,7 +398,7 @@ AGENTSLOG_6 = r'''{"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:creat
 r = res(doc_action(AGENTSLOG_6))
 log_id = created_id(r)
 check(log_id == 1 and records(r)[0]["type"] == "agentsLog",
-      f"§6 example: {{\"id\": …, \"type\": \"agentsLog\", \"elements\": []}} ({records(r) if status_of(r) == 0 else r['status']})")
+      f"onoffice-protocol §6 example: {{\"id\": …, \"type\": \"agentsLog\", \"elements\": []}} ({records(r) if status_of(r) == 0 else r['status']})")
 LOG_DATA = ["Objekt_nr", "Adress_nr", "Aktionsart", "Aktionstyp", "Datum", "Bemerkung",
             "HerkunftKontakt", "merkmal", "Nr", "created"]
 r = act("read", "agentslog", {"addressid": [34], "data": LOG_DATA})
@@ -409,7 +409,7 @@ check({k: el[k] for k in LOG_DATA[:9]} == {
     "Objekt_nr": ["41"], "Adress_nr": ["34"], "Aktionsart": "Email", "Aktionstyp": "Ausgang",
     "Datum": "2021-02-08 11:13:30", "Bemerkung": "Vertragsunterlagen versendet",
     "HerkunftKontakt": "immobilienscout24_system", "merkmal": None, "Nr": str(log_id)},
-      f"§6: the entry reads back, Objekt_nr as an array ({el})")
+      f"onoffice-protocol §6: the entry reads back, Objekt_nr as an array ({el})")
 check(near_now(el["created"]), "created is now")
 check(ids_of(act("read", "agentslog", {"estateid": 41, "data": ["Nr"]})) == [log_id],
       "read by estateid (a scalar, as the docs' read example sends it)")
@@ -471,14 +471,14 @@ for params, want, what in (({"data": ["Nope"]}, 141, "an unknown data field"),
 check(count("agentslog", creds=B) == 0, "another customer sees no entries")
 check(ids_of(act("read", "agentslog", {"addressid": []})) == [], "addressid [] matches nothing")
 
-# ================= create/relation + get/idsfromrelation (§7) =================
+# ================= create/relation + get/idsfromrelation (onoffice-protocol §7) =================
 OWNER = "urn:onoffice-de-ns:smart:2.5:relationTypes:estate:address:owner"
 RELATION_7 = r'''{"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:create","resourceid":"","identifier":"","resourcetype":"relation",
  "parameters":{"relationtype":"urn:onoffice-de-ns:smart:2.5:relationTypes:estate:address:owner",
    "parentid":[102],"childid":[181],"extendedclaim":"<apiClaim>"}}'''
 r = res(doc_action(RELATION_7))
 check(status_of(r) == 0 and records(r) == [] and r["data"]["meta"]["cntabsolute"] is None,
-      "§7 relation example: OK, records [] (the body is undocumented)")
+      "onoffice-protocol §7 relation example: OK, records [] (the body is undocumented)")
 
 
 def related(params, creds=A):
@@ -525,7 +525,7 @@ for params, want, what in (({"parentids": [102], "childids": [34]}, 255, "both p
     check(related(params) == ("error", want), f"idsfromrelation: {what} → {want}")
 check(related({"parentids": [102]}, creds=B) == [], "another customer sees no relations")
 
-# ================= create/searchcriteria (§8.1) + get/searchcriterias (§8.2) =================
+# ================= create/searchcriteria (onoffice-protocol §8.1) + get/searchcriterias (onoffice-protocol §8.2) =================
 SC_8_1 = r'''{"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:create","resourceid":"","identifier":"","resourcetype":"searchcriteria",
  "parameters":{"addressid":153,"data":{"objektart":"haus","objekttyp":["einfamilienhaus"],"vermarktungsart":"kauf",
    "kaufpreis__von":"50000","kaufpreis__bis":"100000","anzahl_zimmer__von":"3","wohnflaeche__von":"90",
@@ -534,7 +534,7 @@ SC_8_1 = r'''{"actionid":"urn:onoffice-de-ns:smart:2.5:smartml:action:create","r
 r = res(doc_action(SC_8_1))
 sc_id = created_id(r)
 check(sc_id == 1 and records(r)[0]["type"] == "searchCriteria",
-      "§8.1 example: {\"id\":…,\"type\":\"searchCriteria\",\"elements\":[]}")
+      "onoffice-protocol §8.1 example: {\"id\":…,\"type\":\"searchCriteria\",\"elements\":[]}")
 
 
 def criteria(params, creds=A):
@@ -553,7 +553,7 @@ check(el == {"objektart": ["haus"], "objekttyp": ["einfamilienhaus"], "vermarktu
              "Range": {"range_plz": "52068", "range_ort": "Aachen", "range_strasse": None,
                        "range_hausnummer": None, "range": "25", "range_land": "DEU",
                        "range_breitengrad": None, "range_laengengrad": None}},
-      f"§8.2 shape: selects as arrays, ranges as range_<field>: [von, bis], Range block ({el})")
+      f"onoffice-protocol §8.2 shape: selects as arrays, ranges as range_<field>: [von, bis], Range block ({el})")
 check(meta.get("internaladdressid") == "153" and meta.get("externaladdressid") == "153" and
       meta.get("status") == "1" and meta.get("kocriterias") == [] and near_now(meta.get("creationdate", "x"))
       and set(meta) == {"internaladdressid", "externaladdressid", "kocriterias", "advisor", "creator",

@@ -1,4 +1,4 @@
-"""The periodic import across the October DST fold loses nothing (design.md "Import").
+"""The periodic import across the October DST fold loses nothing (src/sync/README.md "Reads").
 
 onOffice stamps Aenderung in Berlin local text. On 2026-10-25 the clocks go back from
 03:00 CEST to 02:00 CET: an address changed at 02:10 CET - after one changed at 02:50 CEST -

@@ -1,4 +1,4 @@
-"""Paging that survives the data moving under it (design.md "Import").
+"""Paging that survives the data moving under it (src/sync/README.md "Reads").
 
 - 1,200 addresses with the same Aenderung: the full import (keyset on the id) and a mass
   update of all 1,200 read by the periodic import (ties paged by offset, restarts at offset

@@ -1,4 +1,4 @@
-"""The full contact import (R-I1, R-I3, R-I4, R-I5, R-I7; spec §8.2, §8.3) against onoffice-emu.
+"""The full contact import (R-I1, R-I3, R-I4, R-I5, R-I7; requirements §8.2, §8.3) against onoffice-emu.
 
 Four customers hold the same seeded addresses plus edge cases; four companies import them
 with the four scopes (all; two types; without type; types + without type). Each must hold

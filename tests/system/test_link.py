@@ -1,9 +1,9 @@
-"""`immosync company link` and the master key (spec §8.3, issue #6).
+"""`immosync company link` and the master key (requirements §8.3, issue #6).
 
 Linking with the secret on standard input, every refusal with its exit code, the key check
 (a wrong key is refused by link and by serve), serve's key file on a fresh database, the
 sync state moving to "linked" (GET sync/status), and no secret, token or key in any output,
-log or the database file (design.md: secrets)."""
+log or the database file (CODE_STYLE.md "Secrets")."""
 import json
 import os
 import secrets

@@ -1,4 +1,4 @@
-"""Marketplace URL signatures (onoffice-api.md §10.3, R-A1, R-A12): our verifier and signer
+"""Marketplace URL signatures (onoffice-protocol §10.3, R-A1, R-A12): our verifier and signer
 (src/onoffice/marketplace.c, driven by oo-probe mp-verify / mp-sign) cross-checked live
 against php-cli running the PHP of onOffice's example, CheckSignature.class.php:
 
@@ -90,13 +90,13 @@ if not shutil.which("php"):
 
 BASE = "https://provider.example:8443/onoffice/activate"
 
-# ---- the §10.3 vector ------------------------------------------------------------------------
+# ---- the onoffice-protocol §10.3 vector ------------------------------------------------------------------------
 doc = php({"sign": [{"url": "https://provider.example/activate.php", "params": activation(),
                      "secret": "secret"}]})["sign"][0]
 check(doc.endswith("signature=aaa0dfc0e79a2f03805df22cad545c79e80e35631588d1d893b5eda41c442487"),
-      f"PHP reproduces the §10.3 vector ({doc[-70:]})")
+      f"PHP reproduces the onoffice-protocol §10.3 vector ({doc[-70:]})")
 rc, out = verify(doc, secret="secret")
-check(rc == 0 and out.get("params", {}).get("customerWebId") == "12345", f"§10.3 vector verifies ({out})")
+check(rc == 0 and out.get("params", {}).get("customerWebId") == "12345", f"onoffice-protocol §10.3 vector verifies ({out})")
 
 # ---- hand-picked values: PHP signs, we verify and decode the same values ---------------------
 tricky = [

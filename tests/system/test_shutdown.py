@@ -1,4 +1,4 @@
-"""SIGTERM while requests stream in (issue #2, design.md "Signals"): both programs exit 0
+"""SIGTERM while requests stream in (issue #2, ARCHITECTURE.md "Processes, threads, shutdown"): both programs exit 0
 within 5 s, every request that got an answer got all of it, and the sanitizers (in the
 ASan build) report nothing."""
 import http.client

@@ -1,4 +1,4 @@
-/* Unit tests for src/domain/conversion.c and jsonv.c: §8.1 bodies, good and bad. */
+/* Unit tests for src/domain/conversion.c and jsonv.c: requirements §8.1 bodies, good and bad. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -626,7 +626,7 @@ static void type_names_labels_and_titles(void **state)
 	                    "Anfrage zur Grundstücksbewertung");
 }
 
-/* The lead table serves other bodies (contacts, §8.2) through conv_lead_fill. */
+/* The lead table serves other bodies (contacts, requirements §8.2) through conv_lead_fill. */
 static void lead_table_and_fill_are_reusable(void **state)
 {
 	(void)state;

@@ -15,7 +15,7 @@ struct row {
 	const char *type, *subtype, *objektart, *objekttyp, *label;
 };
 
-/* The spec's §8.1 lists, each with the key and label we decided on. */
+/* The lists of requirements §8.1, each with the key and label we decided on. */
 static const struct row rows[] = {
     {"house", "single_family_house", "haus", "einfamilienhaus", "Einfamilienhaus"},
     {"house", "two_family_house", "haus", "zweifamilienhaus", "Zweifamilienhaus"},
@@ -65,7 +65,7 @@ static void every_pair_maps_to_its_keys(void **state)
 	}
 }
 
-/* The objektart keys onoffice-api.md §7 lists; nutzungsart likewise. */
+/* The objektart keys onoffice-protocol §7 lists; nutzungsart likewise. */
 static void keys_are_from_onoffice_lists(void **state)
 {
 	(void)state;

@@ -153,7 +153,7 @@ static inline struct oo_client *fake_client(struct fake *f, struct fake_clock *c
 	"\"data\":{\"meta\":{\"cntabsolute\":" cnt "},\"records\":" records "},"                  \
 	"\"status\":{\"errorcode\":0,\"message\":\"OK\"}}"
 
-/* A create result: records [{"id": id, "type": type, "elements": []}] (§3). */
+/* A create result: records [{"id": id, "type": type, "elements": []}] (onoffice-protocol §3). */
 #define CREATED_RESULT(rt, type, id)                                                             \
 	"{\"actionid\":\"urn:onoffice-de-ns:smart:2.5:smartml:action:create\",\"resourceid\":"   \
 	"\"\",\"resourcetype\":\"" rt "\",\"cacheable\":false,\"identifier\":\"\","              \

@@ -1,4 +1,4 @@
-/* Unit tests for src/onoffice/actionkinds.c: agents-log kinds and types (§6). */
+/* Unit tests for src/onoffice/actionkinds.c: agents-log kinds and types (onoffice-protocol §6). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

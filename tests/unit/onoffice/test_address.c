@@ -1,4 +1,5 @@
-/* Unit tests for src/onoffice/address.c: read parameters, filters, contact entries (§5.2). */
+/* Unit tests for src/onoffice/address.c: read parameters, filters, contact entries
+ * (onoffice-protocol §5.2). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
-/* Unit tests for src/onoffice/address_write.c: address create and modify (§5.4, §5.5). */
+/* Unit tests for src/onoffice/address_write.c: address create and modify
+ * (onoffice-protocol §5.4, §5.5). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +14,7 @@
 
 #define CREATED_ADDRESS ENVELOPE(CREATED_RESULT("address", "address", "181"))
 
-/* The §5.4 example, field by field, extendedclaim included. */
+/* The onoffice-protocol §5.4 example, field by field, extendedclaim included. */
 static void create_matches_the_docs_example(void **state)
 {
 	(void)state;
@@ -145,7 +146,7 @@ static void contact_type_names(void **state)
 	assert_string_equal(oo_contact_default_key(OO_EMAIL_PRIVATE), "default_email");
 }
 
-/* The §5.5 example: fields, a phone modified (default) and an e-mail added. */
+/* The onoffice-protocol §5.5 example: fields, a phone modified (default) and an e-mail added. */
 static void modify_matches_the_docs_example(void **state)
 {
 	(void)state;

@@ -1,4 +1,4 @@
-/* Unit tests for src/onoffice/agentslog.c: agents-log create and read (§6). */
+/* Unit tests for src/onoffice/agentslog.c: agents-log create and read (onoffice-protocol §6). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +19,7 @@ static int64_t instant(const char *rfc3339)
 	return ms;
 }
 
-/* The §6 example, field by field; the answer's type is spelled agentsLog. */
+/* The onoffice-protocol §6 example, field by field; the answer's type is spelled agentsLog. */
 static void create_matches_the_docs_example(void **state)
 {
 	(void)state;

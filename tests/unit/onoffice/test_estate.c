@@ -1,4 +1,4 @@
-/* Unit tests for src/onoffice/estate.c: estate create and read (§7). */
+/* Unit tests for src/onoffice/estate.c: estate create and read (onoffice-protocol §7). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include "onoffice/estate.h"
 #include "onoffice/write.h"
 
-/* The §7 example, field by field; coordinates given as numbers become text. */
+/* The onoffice-protocol §7 example, field by field; coordinates given as numbers become text. */
 static void create_matches_the_docs_example(void **state)
 {
 	(void)state;

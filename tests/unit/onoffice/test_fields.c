@@ -1,4 +1,5 @@
-/* Unit tests for src/onoffice/fields.c: field configuration parsing and the per-client cache (§9).
+/* Unit tests for src/onoffice/fields.c: field configuration parsing and the per-client cache
+ * (onoffice-protocol §9).
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /*
  * Unit tests for src/onoffice/marketplace.c: verifying and signing Marketplace
- * URLs exactly as onOffice's PHP example (onoffice-api.md §10.3).
+ * URLs exactly as onOffice's PHP example (onoffice-protocol §10.3).
  *
  * The expected canonical queries and signatures below were computed with
  * php-cli 8.2 from the raw queries, as CheckSignature.class.php does:
@@ -81,7 +81,7 @@ static int verify_raw(const char *raw, const char *sig, enum oo_mp_kind kind, in
 static void doc_vector_verifies(void **state)
 {
 	(void)state;
-	/* §10.3: secret "secret" and this message give aaa0dfc0…; the port is not signed. */
+	/* The vector of onoffice-protocol §10.3 (aaa0dfc0…); the port is not signed. */
 	const char *q =
 	    "apiClaim=abc&apiToken=tok&customerName=Muster&customerWebId=12345&"
 	    "parameterCacheId=6802c44a-7ac0-4210-a3d4-e5581e3fa0b6&timestamp=1700000000&"
@@ -373,7 +373,7 @@ static void php_urlencode_rule(void **state)
 static void signer_matches_php(void **state)
 {
 	(void)state;
-	/* The §10.3 parameters in another order: the doc's signature. */
+	/* The onoffice-protocol §10.3 parameters in another order: the doc's signature. */
 	struct oo_mp_pair p[] = {
 	    {"userId", "17"},
 	    {"timestamp", "1700000000"},

@@ -1,4 +1,5 @@
-/* Unit tests for src/onoffice/relation.c: relation create and idsfromrelation (§7). */
+/* Unit tests for src/onoffice/relation.c: relation create and idsfromrelation
+ * (onoffice-protocol §7). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +11,7 @@
 #include "fake_transport.h"
 #include "onoffice/relation.h"
 
-/* The §7 owner link, field by field. */
+/* The onoffice-protocol §7 owner link, field by field. */
 static void owner_link_matches_the_docs_example(void **state)
 {
 	(void)state;

@@ -1,4 +1,4 @@
-/* Unit tests for src/onoffice/request.c: batches and the signed envelope (§2). */
+/* Unit tests for src/onoffice/request.c: batches and the signed envelope (onoffice-protocol §2). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
-/* Unit tests for src/onoffice/response.c: §3 quirks, both status levels, error classes. */
+/* Unit tests for src/onoffice/response.c: the quirks of onoffice-protocol §3, both status
+ * levels, error classes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

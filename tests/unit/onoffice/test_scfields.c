@@ -1,4 +1,5 @@
-/* Unit tests for src/onoffice/scfields.c: enabled search-criteria fields (§8.3). */
+/* Unit tests for src/onoffice/scfields.c: enabled search-criteria fields
+ * (onoffice-protocol §8.3). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

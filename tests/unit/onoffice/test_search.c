@@ -1,4 +1,5 @@
-/* Unit tests for src/onoffice/search.c: the quick search and exact matching (§5.3). */
+/* Unit tests for src/onoffice/search.c: the quick search and exact matching
+ * (onoffice-protocol §5.3). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

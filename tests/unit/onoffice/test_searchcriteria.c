@@ -1,4 +1,4 @@
-/* Unit tests for src/onoffice/searchcriteria.c: search profiles (§8.1, §8.2). */
+/* Unit tests for src/onoffice/searchcriteria.c: search profiles (onoffice-protocol §8.1, §8.2). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 #include "fake_transport.h"
 #include "onoffice/searchcriteria.h"
 
-/* The §8.1 example, field by field; numbers given for range keys become text. */
+/* The onoffice-protocol §8.1 example, field by field; numbers given for range keys become text. */
 static void create_matches_the_docs_example(void **state)
 {
 	(void)state;

@@ -1,4 +1,4 @@
-/* Unit tests for src/onoffice/sign.c: the HMAC v2 vectors of onoffice-api.md §2.1. */
+/* Unit tests for src/onoffice/sign.c: the HMAC v2 vectors of onoffice-protocol §2.1. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
-/* Unit tests for src/onoffice/unlock.c: do/unlockProvider (§10.1 step 5, R-A3). */
+/* Unit tests for src/onoffice/unlock.c: do/unlockProvider
+ * (onoffice-protocol §10.1 step 5, R-A3). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +17,8 @@
 	"\"meta\":{\"cntabsolute\":null},\"records\":[{\"id\":0,\"type\":\"\",\"elements\":{"    \
 	"\"success\":\"" success "\"}}]},\"status\":{\"errorcode\":0,\"message\":\"OK\"}}"
 
-/* The §10.1 example; the activation claim is sent even when the client holds another. */
+/* The example of onoffice-protocol §10.1; the activation claim is sent even when the client
+ * holds another. */
 static void unlock_matches_the_docs_example(void **state)
 {
 	(void)state;

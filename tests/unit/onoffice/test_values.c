@@ -1,4 +1,5 @@
-/* Unit tests for src/onoffice/values.c: ids, multiselects, permitted values, casing (§3, §9). */
+/* Unit tests for src/onoffice/values.c: ids, multiselects, permitted values, casing
+ * (onoffice-protocol §3, §9). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,8 +1,8 @@
 /*
  * Unit tests for src/store/contact.c, ingest.c, outbox.c, settings.c and company.c:
- * the ingest identity and completion rules of spec §8.1, idempotency (R-X1), the
- * outbox states (design.md), erasure (R-T3), settings (R-S1), sync state (R-S2),
- * tokens (R-C4a), tenant scoping (R-T1).
+ * the ingest identity and completion rules of requirements §8.1, idempotency (R-X1), the
+ * outbox states (ARCHITECTURE.md "Outbox and export"), erasure (R-T3), settings (R-S1), sync state
+ * (R-S2), tokens (R-C4a), tenant scoping (R-T1).
  */
 #include <setjmp.h>
 #include <stdarg.h>

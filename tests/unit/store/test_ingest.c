@@ -1,7 +1,7 @@
 /*
  * Unit tests for src/store/ingest.c: contact_ingest as src/store/contact.h states it.
  * Idempotency (R-X1): a replay returns the first ids and stores nothing, another body
- * under the same key is ERR_IDEMPOTENCY and stores nothing; the identity of spec §8.1
+ * under the same key is ERR_IDEMPOTENCY and stores nothing; the identity of requirements §8.1
  * (lead key, else the lowest live contact id holding the e-mail, else a new contact);
  * completion without overwriting or erasing, and never of an erased contact (R-T3);
  * outbox rows `due` only when running in automatic mode, else `held`; tenant

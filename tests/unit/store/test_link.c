@@ -1,6 +1,6 @@
 /*
- * Unit tests for src/store/link.c: the sealed onOffice credentials (spec §8.3,
- * design.md: AES-256-GCM, AAD company + column), the master key check, the link
+ * Unit tests for src/store/link.c: the sealed onOffice credentials (requirements §8.3,
+ * docs/decisions.md "Crypto": AES-256-GCM, AAD company + column), the master key check, the link
  * states (R-S4) and the sync state's move to linked (R-S2).
  */
 #include <setjmp.h>

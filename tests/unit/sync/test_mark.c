@@ -1,6 +1,6 @@
 /*
  * Unit tests for src/sync/mark.c: the lower bound of a periodic read on Aenderung, across
- * the October fold (design.md "Import"), and the shape check.
+ * the October fold (src/sync/README.md "Reads"), and the shape check.
  */
 #include <setjmp.h>
 #include <stdarg.h>
