@@ -95,7 +95,7 @@ demo: started
   try:
     curl -H "Authorization: Bearer $token" http://127.0.0.1:$ui_port/api/v1/sync/status
     curl -H "Authorization: Bearer $token" 'http://127.0.0.1:$ui_port/api/v1/contacts?per_page=5'
-    curl -H "Authorization: Bearer $token" -d '{"lead":{"email":"anna@example.de","first_name":"Anna"},"conversion":{"type":"callback","details":{"topic":"Preisfindung"}}}' http://127.0.0.1:$ui_port/api/v1/conversions
+    curl -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"lead":{"email":"anna@example.de","first_name":"Anna"},"conversion":{"type":"callback","details":{"topic":"Preisfindung"}}}' http://127.0.0.1:$ui_port/api/v1/conversions
     curl http://127.0.0.1:$ui_port/metrics
   open immosync from onOffice (service entry, signed, valid 10 minutes):
     $service_url

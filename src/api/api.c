@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/log.h"
 #include "core/pool.h"
@@ -98,6 +99,23 @@ static void run_live(struct api_call *call, api_handler fn)
 	}
 }
 
+/* "application/json", any case, with parameters ("; charset=utf-8") or not (issue #16:
+ * text/plain, forms and XML were stored as if they were JSON). */
+static bool json_content_type(const char *v)
+{
+	static const char json[] = "application/json";
+	if (!v)
+		return false;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	if (strncasecmp(v, json, sizeof(json) - 1) != 0)
+		return false;
+	v += sizeof(json) - 1;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	return *v == '\0' || *v == ';';
+}
+
 static void api_entry(struct http_req *req, struct http_resp *resp, void *ctx)
 {
 	struct api_call call = {req, resp, ctx, 0, TOKEN_INGEST};
@@ -118,6 +136,12 @@ static void api_entry(struct http_req *req, struct http_resp *resp, void *ctx)
 	if (spec->scope == TOKEN_FULL && call.scope != TOKEN_FULL) {
 		err_set(&e, ERR_FORBIDDEN, NULL,
 		        "this token's scope (ingest) may only post conversions");
+		api_fail(&call, &e);
+		return;
+	}
+	if (req->body.len && !json_content_type(http_header(req, "Content-Type"))) {
+		err_set(&e, ERR_UNSUPPORTED_MEDIA, "headers.Content-Type",
+		        "the body must be JSON, sent as Content-Type: application/json");
 		api_fail(&call, &e);
 		return;
 	}

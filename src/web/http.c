@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -538,6 +539,34 @@ static void log_path_as_sent(struct http_req *req, const char *tail, size_t n)
 	free(esc);
 }
 
+/* Headers whose meaning breaks when given twice (which Authorization counts? which
+ * length frames the body?), and Content-Length beside Transfer-Encoding (how request
+ * smuggling starts): refused, 400, naming the header (issue #16). */
+static int singletons_once(const char *head, const struct head_fields *h, struct err *e)
+{
+	static const char *const once[] = {"Authorization",     "Content-Length",  "Content-Type",
+	                                   "Transfer-Encoding", "Idempotency-Key", "Host"};
+	int seen[sizeof(once) / sizeof(once[0])] = {0};
+	for (size_t i = 0; i < h->n; i++) {
+		const struct head_field *f = &h->v[i];
+		for (size_t k = 0; k < sizeof(once) / sizeof(once[0]); k++) {
+			if (f->klen != strlen(once[k]) ||
+			    strncasecmp(head + f->key, once[k], f->klen))
+				continue;
+			if (++seen[k] > 1) {
+				char field[48];
+				snprintf(field, sizeof(field), "headers.%s", once[k]);
+				return err_set(e, ERR_INVALID_ARG, field,
+				               "the header %s is given twice", once[k]);
+			}
+		}
+	}
+	if (seen[1] && seen[3])
+		return err_set(e, ERR_INVALID_ARG, "headers.Transfer-Encoding",
+		               "Content-Length and Transfer-Encoding together are refused");
+	return ERR_OK;
+}
+
 static int head_clean(struct http_req *req, const char *method, const char *version, struct err *e)
 {
 	const union MHD_ConnectionInfo *ci =
@@ -616,6 +645,7 @@ static int head_clean(struct http_req *req, const char *method, const char *vers
 		if (f)
 			pos = f->val + f->vlen;
 	}
+	rc = singletons_once(head, &h, e);
 out_free:
 	free(h.v);
 	return rc;
@@ -694,11 +724,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		size_t plen = 0;
 		if (check_request(req, method, version, &plen, &e))
 			return answer_err(s, req, &e);
-		router_match(builtin_routes, sizeof(builtin_routes[0]), NBUILTIN, method, req->path,
+		/* HEAD is answered where GET is (MHD sends the headers without the body). */
+		const char *as = strcmp(method, "HEAD") == 0 ? "GET" : method;
+		router_match(builtin_routes, sizeof(builtin_routes[0]), NBUILTIN, as, req->path,
 		             plen, &req->match);
 		if (req->match.status != 200) {
-			router_match(s->cfg.routes, sizeof(s->cfg.routes[0]), s->cfg.nroutes,
-			             method, req->path, plen, &req->match);
+			router_match(s->cfg.routes, sizeof(s->cfg.routes[0]), s->cfg.nroutes, as,
+			             req->path, plen, &req->match);
 			req->route = req->match.route;
 		}
 		if (req->match.status == 404)

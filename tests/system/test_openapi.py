@@ -285,6 +285,10 @@ for path, item in doc["paths"].items():
         if "requestBody" in op:
             send(M, path, op, "body over the cap", raw=b" " * (BODY_CAP + 1),
                  expect={"status": 413, "code": "too_large"})
+            send(M, path, op, "a body that is not JSON", raw=b"lead=anna",
+                 headers={"Content-Type": "application/x-www-form-urlencoded"},
+                 expect={"status": 415, "code": "unsupported_media_type",
+                         "field": "headers.Content-Type"})
 
 check(n_cases > 60, f"{n_cases} documented requests sent (positive control)")
 
