@@ -2,6 +2,7 @@
  * handlers use are in call.c, so handlers and this dispatcher do not call each other. */
 #include "api/api.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -60,6 +61,7 @@ struct live_call {
 	struct api_call call;
 	api_handler fn;
 	struct http_resp resp;
+	pthread_mutex_t handed; /* held by the HTTP thread until it has deferred the request */
 };
 
 static void live_run(void *arg)
@@ -67,36 +69,42 @@ static void live_run(void *arg)
 	struct live_call *lc = arg;
 	lc->call.resp = &lc->resp;
 	lc->fn(&lc->call);
+	/* Resume only what was suspended: wait for the HTTP thread's http_defer. */
+	pthread_mutex_lock(&lc->handed);
+	pthread_mutex_unlock(&lc->handed);
+	pthread_mutex_destroy(&lc->handed);
 	http_resume(lc->call.req, &lc->resp);
 	free(lc);
 }
 
-/* Runs the handler on the live pool; the connection waits suspended. A full queue is
- * answered 503 at once. */
-static void run_live(struct api_call *call, api_handler fn)
+/* Runs the handler on the live pool; the connection waits suspended. A full queue, or a
+ * pool closed while the server stops, is answered 503 at once, without deferring. */
+static void run_live(struct api_call *call, struct pool *live, api_handler fn)
 {
+	struct err e = ERR_INIT;
 	struct live_call *lc = malloc(sizeof(*lc));
 	if (!lc) {
-		struct err e = ERR_INIT;
 		err_set(&e, ERR_NOMEM, NULL, NULL);
 		api_fail(call, &e);
 		return;
 	}
-	*lc = (struct live_call){*call, fn, {.status = 500, .body = BUF_INIT(32 * 1024 * 1024)}};
-	http_defer(call->req);
-	int rc = pool_submit(call->ctx->live, live_run, lc);
-	if (rc) {
-		struct err e = ERR_INIT;
-		err_set(&e, ERR_BUSY, NULL,
-		        rc == ERR_BUSY
-		            ? "too many requests to onOffice are waiting; try again in a "
-		              "moment"
-		            : "shutting down");
-		lc->call.resp = &lc->resp;
-		api_fail(&lc->call, &e);
-		http_resume(call->req, &lc->resp);
-		free(lc);
+	*lc = (struct live_call){
+	    .call = *call, .fn = fn, .resp = {.status = 500, .body = BUF_INIT(32 * 1024 * 1024)}};
+	pthread_mutex_init(&lc->handed, NULL);
+	pthread_mutex_lock(&lc->handed);
+	int rc = pool_submit(live, live_run, lc);
+	if (!rc) {
+		http_defer(call->req);
+		pthread_mutex_unlock(&lc->handed);
+		return;
 	}
+	pthread_mutex_unlock(&lc->handed);
+	pthread_mutex_destroy(&lc->handed);
+	free(lc);
+	err_set(&e, ERR_BUSY, NULL,
+	        rc == ERR_BUSY ? "too many requests to onOffice are waiting; try again in a moment"
+	                       : "shutting down");
+	api_fail(call, &e);
 }
 
 /* "application/json", any case, with parameters ("; charset=utf-8") or not (issue #16:
@@ -148,8 +156,9 @@ static void api_entry(struct http_req *req, struct http_resp *resp, void *ctx)
 	char company[24];
 	snprintf(company, sizeof(company), "%lld", (long long)call.company_id);
 	LOG(LOG_DEBUG, "api.call", LS("company", company), LS("route", req->path));
-	if (call.ctx->live && calls_onoffice(spec->fn))
-		run_live(&call, spec->fn);
+	struct pool *live = call.ctx->live; /* read once: serve closes it while stopping */
+	if (live && calls_onoffice(spec->fn))
+		run_live(&call, live, spec->fn);
 	else
 		spec->fn(&call);
 }

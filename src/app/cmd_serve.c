@@ -105,16 +105,18 @@ static const struct opt_cmd serve_cmd = {
     .ndefs = SERVE__N,
 };
 
-/* web_run's before_stop: the workers end (transfers aborted), then the live pool answers
- * the requests it still holds (they fail fast now) - libmicrohttpd must not stop while a
- * connection waits suspended. */
+/* web_run's before_stop: the workers end (transfers aborted), then the live pool runs what
+ * it still holds (it fails fast now) and refuses more; a second drain lets MHD send the
+ * resumed answers - libmicrohttpd must not stop with a connection suspended, and a resumed
+ * one needs a turn of its loop. The pool is freed after the server (cmd_serve). */
 static void stop_sync(void *arg, struct http_server *s)
 {
-	(void)s;
 	struct api_ctx *api = arg;
 	sync_scheduler_stop(api->sync);
-	pool_stop(api->live);
-	api->live = NULL;
+	pool_close(api->live);
+	if (http_drain(s, 1000))
+		LOG(LOG_WARN, "serve.live_drain_timeout",
+		    LS("why", "answers of live calls still going out"));
 }
 
 int cmd_serve(int argc, char **argv)
@@ -185,7 +187,7 @@ int cmd_serve(int argc, char **argv)
 	    .on_stopping = api_stopping,
 	};
 	rc = web_run(APP_PROGRAM, &cfg, stop_sync, &api);
-	pool_stop(api.live); /* web_run failed to start: nothing waits in it */
+	pool_stop(api.live); /* after the server: nothing can submit any more */
 	sync_engine_free(api.sync);
 	db_close(db);
 	crypto_cleanse(&key, sizeof(key));

@@ -19,6 +19,7 @@ struct pool {
 	struct pool_job *queue; /* ring of cap */
 	size_t cap, head, len;
 	bool stopping;
+	bool joined; /* pool_close ran */
 	pthread_t threads[POOL_MAX_THREADS];
 	unsigned nthreads;
 };
@@ -89,23 +90,38 @@ int pool_submit(struct pool *p, void (*fn)(void *arg), void *arg)
 	return rc;
 }
 
-void pool_stop(struct pool *p)
+void pool_close(struct pool *p)
 {
 	if (!p)
 		return;
 	pthread_mutex_lock(&p->mu);
+	bool joined = p->joined;
 	p->stopping = true;
+	p->joined = true;
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+	if (joined)
+		return;
 	for (unsigned i = 0; i < p->nthreads; i++)
 		pthread_join(p->threads[i], NULL);
 	/* With no thread started, queued jobs still run once (here). */
+	pthread_mutex_lock(&p->mu);
 	while (p->len) {
 		struct pool_job j = p->queue[p->head];
 		p->head = (p->head + 1) % p->cap;
 		p->len--;
+		pthread_mutex_unlock(&p->mu);
 		j.fn(j.arg);
+		pthread_mutex_lock(&p->mu);
 	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pool_stop(struct pool *p)
+{
+	if (!p)
+		return;
+	pool_close(p);
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->mu);
 	free(p->queue);

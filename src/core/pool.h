@@ -25,7 +25,10 @@ int pool_start(unsigned threads, size_t queue_max, struct pool **out, struct err
  * will then never run, and the caller answers for it. */
 int pool_submit(struct pool *p, void (*fn)(void *arg), void *arg);
 
-/* Runs what is queued, joins the threads and frees the pool. NULL does nothing. */
+/* Refuses new jobs (ERR_UNAVAILABLE), runs what is queued and joins the threads; the pool
+ * stays valid for pool_submit (which refuses) until pool_free. NULL does nothing. */
+void pool_close(struct pool *p);
+/* pool_close if not done, then frees the pool. NULL does nothing. */
 void pool_stop(struct pool *p);
 
 #endif

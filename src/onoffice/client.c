@@ -246,17 +246,21 @@ static int attempt_once(struct oo_client *c, struct oo_batch *b, int attempt, st
 	bool sent = false;
 	wipe_body(body);
 	buf_reset(answer);
-	int rc = oo_request_build(b, &cred, c->cfg.now_s(c->cfg.clock_arg), body, e);
-	if (rc) {
-		oo_batch_fail(b, rc, 0, e->message);
-		return rc;
-	}
+	/* The gate first, then the signature: a wait must not age the timestamp. */
 	const struct oo_gate *g = c->cfg.gate;
-	if (g && !g->enter(g->arg)) {
-		wipe_body(body);
-		err_set(e, ERR_OO_NOT_SENT, NULL, "not sent: shutting down");
+	if (g && !g->enter(g->arg, c->cfg.gate_wait_ms)) {
+		err_set(
+		    e, ERR_OO_NOT_SENT, NULL,
+		    "not sent: onOffice is being given a rest after errors, or the service stops");
 		oo_batch_fail(b, ERR_OO_NOT_SENT, 0, e->message);
 		return oo_batch_outcome(b, e);
+	}
+	int rc = oo_request_build(b, &cred, c->cfg.now_s(c->cfg.clock_arg), body, e);
+	if (rc) {
+		if (g)
+			g->leave(g->arg, -1);
+		oo_batch_fail(b, rc, 0, e->message);
+		return rc;
 	}
 	int64_t t0 = time_mono_ms();
 	unsigned flags = oo_batch_writes(b) ? OO_POST_ONCE : 0;

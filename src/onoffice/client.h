@@ -59,17 +59,19 @@ struct oo_config {
 	atomic_bool *abort_flag;        /* shutdown: stops transfers and retries; may be NULL */
 	struct oo_transport *transport; /* NULL: libcurl; else taken over (freed by the client) */
 	const struct oo_gate *gate;     /* limits around every HTTP attempt; NULL: none */
+	long gate_wait_ms;              /* the longest wait at the gate; 0: unbounded */
 };
 
 /*
  * What a caller may put around every HTTP attempt (the sync layer's limits: a cap on
  * requests in flight, a per-customer rate, a backoff shared by every client of one
- * customer). enter may wait; it returns false when the attempt must not go (shutting
- * down), and the batch then fails as not sent. leave follows every entered attempt with
- * its HTTP status (0 when no answer came). The gate must outlive the client.
+ * customer). enter may wait, up to max_wait_ms; it returns false when the attempt must not
+ * go (shutting down, or it would wait longer), and the batch then fails as not sent. leave follows
+ * every entered attempt with its HTTP status (0 when no answer came). The gate must outlive the
+ * client.
  */
 struct oo_gate {
-	bool (*enter)(void *arg);
+	bool (*enter)(void *arg, long max_wait_ms); /* max_wait_ms 0: as long as it takes */
 	void (*leave)(void *arg, long http_status);
 	void *arg;
 };

@@ -102,6 +102,9 @@ int sync_open_source(struct sync_engine *eng, int64_t company_id, bool live,
 	    .max_attempts = live ? 1 : 4,
 	    .abort_flag = &eng->stop,
 	    .gate = sync_limits_gate(eng->limits, creds.customer_web_id),
+	    /* A live call fails fast while its customer is backed off (it holds one of a few
+	     * threads all tenants share); a pass waits longer, well within its 60 s lease. */
+	    .gate_wait_ms = live ? 3000 : 20000,
 	};
 	rc = (eng->source_new ? eng->source_new : default_source)(eng->source_arg, &sc, &creds, out,
 	                                                          e);

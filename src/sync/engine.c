@@ -33,7 +33,10 @@ int sync_engine_new(const struct sync_config *cfg, struct sync_engine **out, str
 	eng->ca_file = dup_or_null(cfg->ca_file);
 	eng->overlap_s = cfg->overlap_s > 0 ? cfg->overlap_s : 120;
 	eng->slice_ms = cfg->slice_ms > 0 ? cfg->slice_ms : 30000;
-	eng->lease_ttl_ms = cfg->lease_ttl_ms > 0 ? cfg->lease_ttl_ms : 15000;
+	/* Longer than a pass may wait at the gate (20 s) plus a request's retries, so a live
+	 * pass never loses its lease; a dead process on this host is taken over at once
+	 * anyway (the sweep), on another host after this time. */
+	eng->lease_ttl_ms = cfg->lease_ttl_ms > 0 ? cfg->lease_ttl_ms : 60000;
 	eng->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 60000;
 	eng->live_timeout_ms = cfg->live_timeout_ms > 0 ? cfg->live_timeout_ms : 8000;
 	eng->live_max = cfg->live_max > 0 ? cfg->live_max : 2;
@@ -105,7 +108,7 @@ static void import_job_run(void *ctx, const char *owner, int64_t id, bool *again
 static void import_job_sweep(void *ctx)
 {
 	struct sync_engine *eng = ctx;
-	struct import_lease leases[64];
+	static _Thread_local struct import_lease leases[1024]; /* only the dispatcher sweeps */
 	size_t n = 0;
 	struct err e = ERR_INIT;
 	if (import_leases(eng->db, leases, sizeof(leases) / sizeof(leases[0]), &n, &e))

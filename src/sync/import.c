@@ -155,7 +155,9 @@ int sync_pass_as(struct sync_engine *eng, const char *owner, int64_t company_id,
 	int64_t interval_ms = (p.st.interval_s > 0 ? p.st.interval_s : 300) * 1000;
 	bool aborted = rc == ERR_UNAVAILABLE && pass_stopping(&p);
 	if (!rc || aborted) {
-		f.next_run_at = r->more || r->stopped || aborted ? 0 : now + interval_ms;
+		/* A slice that ended is due again as of now (behind older work; a NULL would
+		 * put it first of all); a stop or shutdown leaves it due at once. */
+		f.next_run_at = r->more ? now : r->stopped || aborted ? 0 : now + interval_ms;
 	} else {
 		bool lease_lost = rc == ERR_CONFLICT && strcmp(e ? e->field : "", "lease") == 0;
 		if (rc == ERR_OO_AUTH) {

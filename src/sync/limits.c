@@ -2,6 +2,7 @@
 #include "sync/limits.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,18 +64,23 @@ static void nap(struct sync_limits *l, int64_t ms)
 
 /* Waits, in this order, for the customer's backoff to end, a token of its rate and a free
  * slot among the requests in flight. false when stopped meanwhile. */
-static bool gate_enter(void *arg)
+static bool gate_enter(void *arg, long max_wait_ms)
 {
 	struct customer *c = arg;
 	struct sync_limits *l = c->l;
 	bool waited = false;
+	int64_t deadline = max_wait_ms > 0 ? time_mono_ms() + max_wait_ms : INT64_MAX;
 	pthread_mutex_lock(&l->mu);
 	for (;;) {
-		if (stopped(l)) {
+		int64_t now = time_mono_ms();
+		/* A backoff that outlasts the caller's patience: give up at once (a live call
+		 * answers 502 rather than holding a thread for 30 s). */
+		if (stopped(l) || now >= deadline || c->backoff_until_ms > deadline) {
 			pthread_mutex_unlock(&l->mu);
+			if (waited || c->backoff_until_ms > deadline)
+				metric_inc(l->m_waits);
 			return false;
 		}
-		int64_t now = time_mono_ms();
 		if (c->backoff_until_ms > now) {
 			waited = true;
 			nap(l, c->backoff_until_ms - now);
@@ -93,7 +99,7 @@ static bool gate_enter(void *arg)
 		if (l->inflight >= l->cfg.max_inflight) {
 			waited = true;
 			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
+			clock_gettime(CLOCK_MONOTONIC, &ts);
 			ts.tv_nsec += WAIT_STEP_MS * 1000000L;
 			if (ts.tv_nsec >= 1000000000L) {
 				ts.tv_sec++;
@@ -116,21 +122,25 @@ static void gate_leave(void *arg, long status)
 {
 	struct customer *c = arg;
 	struct sync_limits *l = c->l;
+	/* -1: entered but not sent (the request could not be built): no verdict on onOffice. */
 	bool backoff = status == 0 || status == 429 || status >= 500;
 	int64_t ms = 0;
 	pthread_mutex_lock(&l->mu);
 	l->inflight--;
 	pthread_cond_signal(&l->slot);
-	if (backoff) {
+	int64_t now = time_mono_ms();
+	if (backoff && c->backoff_until_ms <= now) {
+		/* One step per episode: the answers of requests that were in flight together
+		 * when onOffice began to refuse count once, not once each. */
 		if (c->backoff_level < 16)
 			c->backoff_level++;
 		ms = (int64_t)BACKOFF_BASE << (c->backoff_level - 1);
 		if (ms > BACKOFF_MAX_MS)
 			ms = BACKOFF_MAX_MS;
-		int64_t until = time_mono_ms() + ms;
-		if (until > c->backoff_until_ms)
-			c->backoff_until_ms = until;
-	} else {
+		c->backoff_until_ms = now + ms;
+	} else if (backoff) {
+		backoff = false; /* within the episode already counted */
+	} else if (status > 0) {
 		c->backoff_level = 0;
 	}
 	pthread_mutex_unlock(&l->mu);
@@ -153,7 +163,11 @@ int sync_limits_new(const struct sync_limits_config *cfg, struct sync_limits **o
 	if (l->cfg.customer_rate <= 0)
 		l->cfg.customer_rate = 10;
 	pthread_mutex_init(&l->mu, NULL);
-	pthread_cond_init(&l->slot, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* a wall-clock step stalls nothing */
+	pthread_cond_init(&l->slot, &ca);
+	pthread_condattr_destroy(&ca);
 	struct metrics *m = metrics_default();
 	l->m_backoffs = metrics_counter(m, "immosync_onoffice_backoffs_total",
 	                                "Times onOffice answered 429, 5xx or not at all and the "

@@ -40,11 +40,12 @@ struct sync_runner {
 	struct worker *workers;
 	unsigned started; /* worker threads created */
 	bool dispatcher_started;
+	atomic_bool halt; /* the runner's own stop: a failed start must not set the caller's */
 };
 
 static bool stopping(const struct sync_runner *r)
 {
-	return atomic_load(r->cfg.stop);
+	return atomic_load(&r->halt) || (r->cfg.stop && atomic_load(r->cfg.stop));
 }
 
 /* True when this process already has job (kind, id). Called with mu held. */
@@ -55,6 +56,8 @@ static bool known(const struct sync_runner *r, size_t kind, int64_t id)
 			return true;
 	return false;
 }
+
+static void halt(struct sync_runner *r, bool user);
 
 static void *worker_main(void *arg)
 {
@@ -144,7 +147,7 @@ static void wait_until(struct sync_runner *r, int64_t until_ms)
 	if (left <= 0)
 		return;
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	int64_t ns = (int64_t)ts.tv_nsec + left * 1000000;
 	ts.tv_sec += (time_t)(ns / 1000000000);
 	ts.tv_nsec = (long)(ns % 1000000000);
@@ -160,10 +163,20 @@ static void *dispatcher_main(void *arg)
 	while (!stopping(r)) {
 		unsigned idle = r->cfg.workers - r->busy - (unsigned)r->queued;
 		int64_t now = time_mono_ms();
+		if (now >= next_sweep) { /* also while every worker is busy */
+			next_sweep = now + r->cfg.sweep_ms;
+			pthread_mutex_unlock(&r->mu);
+			for (size_t k = 0; k < r->cfg.nkinds; k++)
+				if (r->cfg.kinds[k].sweep)
+					r->cfg.kinds[k].sweep(r->cfg.kinds[k].ctx);
+			pthread_mutex_lock(&r->mu);
+			continue;
+		}
 		if (idle == 0 || (!r->kicked && now < next_poll)) {
 			/* A poll time that stays put: workers finishing wake us, but never push
 			 * the next read of the due lists further out. */
-			wait_until(r, idle == 0 ? now + r->cfg.idle_poll_ms : next_poll);
+			int64_t until = idle == 0 ? now + r->cfg.idle_poll_ms : next_poll;
+			wait_until(r, until < next_sweep ? until : next_sweep);
 			continue;
 		}
 		r->kicked = false;
@@ -171,12 +184,6 @@ static void *dispatcher_main(void *arg)
 		pthread_mutex_unlock(&r->mu);
 
 		dispatch_due(r, idle);
-		if (now >= next_sweep) {
-			next_sweep = now + r->cfg.sweep_ms;
-			for (size_t k = 0; k < r->cfg.nkinds; k++)
-				if (r->cfg.kinds[k].sweep)
-					r->cfg.kinds[k].sweep(r->cfg.kinds[k].ctx);
-		}
 		pthread_mutex_lock(&r->mu);
 	}
 	pthread_mutex_unlock(&r->mu);
@@ -210,7 +217,12 @@ int sync_runner_start(const struct sync_runner_config *cfg, struct sync_runner *
 	}
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->work, NULL);
-	pthread_cond_init(&r->dispatch, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* a wall-clock step stalls nothing */
+	pthread_cond_init(&r->dispatch, &ca);
+	pthread_condattr_destroy(&ca);
+	atomic_init(&r->halt, false);
 	int rc = 0;
 	for (unsigned i = 0; i < r->cfg.workers && !rc; i++) {
 		struct worker *w = &r->workers[i];
@@ -223,7 +235,7 @@ int sync_runner_start(const struct sync_runner_config *cfg, struct sync_runner *
 	if (!rc && !(rc = pthread_create(&r->dispatcher, NULL, dispatcher_main, r)))
 		r->dispatcher_started = true;
 	if (rc) {
-		sync_runner_stop(r);
+		halt(r, false);
 		return err_set(e, ERR_INTERNAL, NULL, "cannot start the sync workers: %s",
 		               strerror(rc));
 	}
@@ -243,12 +255,13 @@ void sync_runner_kick(struct sync_runner *r)
 	pthread_mutex_unlock(&r->mu);
 }
 
-void sync_runner_stop(struct sync_runner *r)
+/* Stops and frees the runner; sets the caller's stop flag too when user is true. */
+static void halt(struct sync_runner *r, bool user)
 {
-	if (!r)
-		return;
 	pthread_mutex_lock(&r->mu);
-	atomic_store(r->cfg.stop, true);
+	atomic_store(&r->halt, true);
+	if (user && r->cfg.stop)
+		atomic_store(r->cfg.stop, true);
 	pthread_cond_broadcast(&r->work);
 	pthread_cond_broadcast(&r->dispatch);
 	pthread_mutex_unlock(&r->mu);
@@ -263,6 +276,12 @@ void sync_runner_stop(struct sync_runner *r)
 	free(r->workers);
 	free(r->jobs);
 	free(r);
+}
+
+void sync_runner_stop(struct sync_runner *r)
+{
+	if (r)
+		halt(r, true);
 }
 
 void sync_runner_stats(struct sync_runner *r, struct sync_runner_stats *out)

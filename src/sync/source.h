@@ -44,6 +44,7 @@ struct sync_source_config {
 	int max_attempts;                    /* 0: the client's default */
 	atomic_bool *abort_flag;             /* may be NULL */
 	const struct oo_gate *gate;          /* limits.h: around every request; may be NULL */
+	long gate_wait_ms;                   /* the longest wait there; 0: unbounded */
 };
 
 /* A source on the onOffice API with creds (token, secret, claim). */

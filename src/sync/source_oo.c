@@ -87,6 +87,7 @@ int sync_source_onoffice(const struct sync_source_config *cfg, const struct link
 	    .max_attempts = cfg->max_attempts,
 	    .abort_flag = cfg->abort_flag,
 	    .gate = cfg->gate,
+	    .gate_wait_ms = cfg->gate_wait_ms,
 	};
 	int rc = oo_client_new(&oc, &o->c, e);
 	if (rc) {

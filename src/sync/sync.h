@@ -54,7 +54,7 @@ struct sync_config {
 	const char *tag;          /* names this process in the lease: "serve", "cli" */
 	int overlap_s;            /* 0: 120 */
 	int slice_ms;             /* 0: 30000 */
-	int lease_ttl_ms;         /* 0: 15000 */
+	int lease_ttl_ms;         /* 0: 60000 */
 	long timeout_ms;          /* one import request; 0: 60000 */
 	long live_timeout_ms;     /* one request for an API handler; 0: 8000 */
 	int live_max;             /* concurrent handler calls to onOffice; 0: 2 */

@@ -1,6 +1,7 @@
 #include "web/http.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -125,6 +126,9 @@ void http_reply_err(struct http_resp *resp, int code, const char *field, const c
 
 void http_defer(struct http_req *req)
 {
+	/* MHD resumes a thread-per-connection connection unreliably (seen in review): only the
+	 * thread pool (serve) defers. */
+	assert(!req->server->cfg.thread_per_connection);
 	req->deferred = true;
 	MHD_suspend_connection(req->conn);
 }
@@ -831,6 +835,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	log_clear_context();
 	count_request(s, req);
 	buf_release(&req->body);
+	if (req->deferred_to) { /* resumed, but the connection closed before it was sent */
+		buf_release(&req->deferred_to->body);
+		free(req->deferred_to);
+	}
 	free(req->path_buf);
 	free(req->target);
 	free(req);

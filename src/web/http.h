@@ -152,7 +152,10 @@ bool http_client_is_loopback(struct http_req *req);
  * resp; its body is taken over). Every http_defer is followed by exactly one http_resume,
  * also when the work fails, and before the server stops (libmicrohttpd refuses to stop
  * with a suspended connection). The request stays valid until then; its accessors may be
- * used from the other thread, nothing else touches it meanwhile.
+ * used from the other thread, nothing else touches it meanwhile. Only for a server with a
+ * thread pool (not thread_per_connection: MHD does not resume those reliably). A server
+ * whose handlers defer must, while stopping, let the deferred work finish and then drain
+ * again (http_drain) before http_stop, so the resumed answers go out.
  */
 void http_defer(struct http_req *req);
 void http_resume(struct http_req *req, struct http_resp *r);

@@ -97,7 +97,8 @@ def busy_database_does_not_hold_up_the_stop(d):
             conn.request("POST", "/api/v1/conversions",
                          body=_json.dumps({"lead": {"email": "w@example.de"},
                                            "conversion": {"type": "callback"}}),
-                         headers={"Authorization": "Bearer " + token})
+                         headers={"Authorization": "Bearer " + token,
+                                  "Content-Type": "application/json"})
             answer.append(conn.getresponse().status)
         except (OSError, http.client.HTTPException):
             answer.append(0)
