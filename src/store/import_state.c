@@ -306,6 +306,15 @@ int import_finish(struct db *db, int64_t company_id, const char *owner,
 	return db_tx(db, DB_WRITE, finish_tx, &a, e);
 }
 
+/* Due: running, actively linked, no claim wanted, next_run_at passed (or NULL: requested),
+ * no live lease. Binds: now (next_run_at), the database clock (the lease). One text for the
+ * due list and its summary, so they cannot disagree. */
+#define DUE_FROM_WHERE                                                                            \
+	"FROM companies c JOIN onoffice_links l ON l.company_id = c.id LEFT JOIN import_state s " \
+	"ON s.company_id = c.id WHERE c.sync_state = 'running' AND l.state = 'active' AND "       \
+	"l.claim_wanted IS NULL AND (s.next_run_at IS NULL OR s.next_run_at <= ?) AND "           \
+	"(s.lease_owner IS NULL OR s.lease_until < ?)"
+
 struct due_arg {
 	int64_t now;
 	int64_t *ids;
@@ -321,13 +330,8 @@ static int due_tx(struct db_conn *c, void *arg, struct err *e)
 	a->n = 0;
 	int rc = db_clock_ms(c, &clock, e);
 	if (rc || (rc = db_prepare(c,
-	                           "SELECT c.id FROM companies c JOIN onoffice_links l ON "
-	                           "l.company_id = c.id LEFT JOIN import_state s ON s.company_id "
-	                           "= c.id WHERE c.sync_state = 'running' AND l.state = 'active' "
-	                           "AND l.claim_wanted IS NULL AND (s.next_run_at IS NULL OR "
-	                           "s.next_run_at <= ?) AND (s.lease_owner IS NULL OR "
-	                           "s.lease_until < ?) ORDER BY coalesce(s.next_run_at, 0), "
-	                           "c.id LIMIT ?",
+	                           "SELECT c.id " DUE_FROM_WHERE
+	                           " ORDER BY coalesce(s.next_run_at, 0), c.id LIMIT ?",
 	                           &st, e)))
 		return rc;
 	db_bind_int(st, 1, a->now);
@@ -358,13 +362,7 @@ static int due_summary_tx(struct db_conn *c, void *arg, struct err *e)
 	int64_t clock;
 	int rc = db_clock_ms(c, &clock, e);
 	if (rc ||
-	    (rc = db_prepare(c,
-	                     "SELECT count(*), min(coalesce(s.next_run_at, ?)) FROM companies "
-	                     "c JOIN onoffice_links l ON l.company_id = c.id LEFT JOIN "
-	                     "import_state s ON s.company_id = c.id WHERE c.sync_state = "
-	                     "'running' AND l.state = 'active' AND l.claim_wanted IS NULL AND "
-	                     "(s.next_run_at IS NULL OR s.next_run_at <= ?) AND "
-	                     "(s.lease_owner IS NULL OR s.lease_until < ?)",
+	    (rc = db_prepare(c, "SELECT count(*), min(coalesce(s.next_run_at, ?)) " DUE_FROM_WHERE,
 	                     &st, e)))
 		return rc;
 	db_bind_int(st, 1, a->now);

@@ -15,21 +15,10 @@ Every refusal leaves every table's row count as it was.
 import json
 import os
 import socket
-import sqlite3
 
-from api_util import company, conversion, serve
+from api_util import table_counts as counts, company, conversion, serve
 from emu_util import Emu
 from harness import check, finish, sanitizer_clean, tmpdir
-
-
-def counts(db):
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-    finally:
-        con.close()
 
 
 def raw(srv, data):

@@ -15,22 +15,10 @@ Requests go over raw sockets: Python's http.client refuses control bytes in a UR
 import json
 import os
 import socket
-import sqlite3
 
-from api_util import Client, company, conversion, serve
+from api_util import table_counts as counts, Client, company, conversion, serve
 from emu_util import Emu, CREATE, action, envelope, signed
 from harness import check, finish, sanitizer_clean, tmpdir
-
-
-def counts(db):
-    """Rows in every table of an SQLite database (read-only, beside the running server)."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-    finally:
-        con.close()
 
 
 def raw(srv, head, body=b""):
