@@ -55,14 +55,44 @@ static bool unicode_space(int32_t cp)
 	       cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
 }
 
+/* Code points that show nothing, turn the text around or are not characters at all:
+ * two addresses that look the same must be the same (issue #16). Format controls (bidi,
+ * zero-width, word joiner, BOM, tags), fillers, variation selectors, private use,
+ * noncharacters and the specials block. */
+static bool invisible(int32_t cp)
+{
+	static const struct {
+		int32_t lo, hi;
+	} ranges[] = {
+	    {0x00AD, 0x00AD},   {0x034F, 0x034F},   {0x061C, 0x061C},    {0x115F, 0x1160},
+	    {0x17B4, 0x17B5},   {0x180B, 0x180F},   {0x200B, 0x200F},    {0x202A, 0x202E},
+	    {0x2060, 0x206F},   {0x3164, 0x3164},   {0xE000, 0xF8FF},    {0xFDD0, 0xFDEF},
+	    {0xFE00, 0xFE0F},   {0xFEFF, 0xFEFF},   {0xFFA0, 0xFFA0},    {0xFFF0, 0xFFFF},
+	    {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF}, {0xF0000, 0x10FFFF},
+	};
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (cp >= ranges[i].lo && cp <= ranges[i].hi)
+			return true;
+	return (cp & 0xFFFE) == 0xFFFE; /* U+nFFFE and U+nFFFF: noncharacters in every plane */
+}
+
+/* Symbols and pictographs that IDNA 2008 does not allow in a domain (emoji domains). */
+static bool symbol(int32_t cp)
+{
+	return (cp >= 0x2190 && cp <= 0x2BFF) || (cp >= 0x1F000 && cp <= 0x1FAFF) ||
+	       (cp >= 0x2300 && cp <= 0x23FF);
+}
+
 bool email_valid(const char *s, size_t len)
 {
 	if (len == 0 || len >= EMAIL_KEY_MAX || !utf8_valid(s, len) || memchr(s, '\0', len) ||
 	    utf8_chars(s, len) > EMAIL_MAX)
 		return false;
+	const char *at_ = memchr(s, '@', len);
 	for (size_t i = 0; i < len;) {
+		bool in_domain = at_ && i > (size_t)(at_ - s);
 		int32_t cp = text_next_cp(s, len, &i);
-		if (cp < 0 || unicode_space(cp))
+		if (cp < 0 || unicode_space(cp) || invisible(cp) || (in_domain && symbol(cp)))
 			return false;
 	}
 	const char *at = memchr(s, '@', len);

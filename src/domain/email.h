@@ -8,7 +8,11 @@
  * "(),:;<>[\] and without a
  * leading, trailing or doubled dot, and a domain of at least two dot-separated
  * labels of letters, digits, '-' or non-ASCII (IDN) bytes, no label starting
- * or ending with '-', the last label at least 2 long. UTF-8 must be valid.
+ * or ending with '-', the last label at least 2 long. UTF-8 must be valid, and
+ * no code point may be invisible or not a character (bidi and other format
+ * controls such as U+202E, zero-width ones, tag characters U+E0000–U+E0FFF,
+ * variation selectors, private use, noncharacters; issue #16), nor a symbol or
+ * pictograph in the domain (emoji domains, which IDNA 2008 refuses).
  *
  * Identity (lead keys, duplicate search) compares the normal form: every code
  * point case-folded with domain/text.h (ASCII, Latin-1, Latin Extended-A), so

@@ -67,6 +67,30 @@ static void invalid_addresses(void **state)
 	assert_false(email_valid("\xff@b.de", 6));
 }
 
+/* Issue #16: what shows nothing or is no character is refused, so two addresses that look the
+ * same are the same; IDN domains of letters stay valid, emoji domains do not. */
+static void invisible_and_symbol_code_points_are_refused(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+	    "uni\xe2\x80\xae"
+	    "ed@x.de",                  /* U+202E right-to-left override */
+	    "uni@x\xe2\x80\x8d.de",     /* U+200D zero-width joiner in the domain */
+	    "uni\xf3\xa0\x81\x81@x.de", /* U+E0041 tag character */
+	    "uni\xc2\xad@x.de",         /* U+00AD soft hyphen */
+	    "uni\xef\xb8\x8f@x.de",     /* U+FE0F variation selector */
+	    "uni\xee\x80\x80@x.de",     /* U+E000 private use */
+	    "uni\xef\xbf\xbe@x.de",     /* U+FFFE noncharacter */
+	    "uni@\xf0\x9f\x98\x80.de",  /* U+1F600 emoji domain */
+	    "uni@\xe2\x98\x83.example", /* U+2603 snowman domain */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (ok(bad[i]))
+			fail_msg("accepted: bad[%zu]", i);
+	assert_true(ok("uni@ex\xc3\xa4mple.de"));       /* exämple.de: an IDN of letters */
+	assert_true(ok("\xf0\x9f\x98\x80@example.de")); /* a symbol in the local part is fine */
+}
+
 static void norm_lowercases_ascii_only(void **state)
 {
 	(void)state;
@@ -86,6 +110,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(valid_addresses),
 	    cmocka_unit_test(invalid_addresses),
+	    cmocka_unit_test(invisible_and_symbol_code_points_are_refused),
 	    cmocka_unit_test(norm_lowercases_ascii_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
