@@ -46,7 +46,8 @@ static const char *bearer(struct http_req *req)
 
 /* Handlers that call onOffice while the request waits: they run on the live pool, so no
  * HTTP thread waits on onOffice (issue #11; ARCHITECTURE.md "Processes, threads, shutdown"). */
-static const api_handler live_handlers[] = {api_onoffice_contact_types, api_sync_preview,
+static const api_handler live_handlers[] = {api_onoffice_contact_types, api_onoffice_action_kinds,
+                                            api_onoffice_origins, api_sync_preview,
                                             api_settings_put};
 
 static bool calls_onoffice(api_handler fn)

@@ -64,6 +64,8 @@ typedef void (*api_handler)(struct api_call *call);
 	X("GET", "/api/v1/settings", TOKEN_FULL, api_settings_get, 0)                              \
 	X("PUT", "/api/v1/settings", TOKEN_FULL, api_settings_put, 0)                              \
 	X("GET", "/api/v1/onoffice/contact-types", TOKEN_FULL, api_onoffice_contact_types, 0)      \
+	X("GET", "/api/v1/onoffice/action-kinds", TOKEN_FULL, api_onoffice_action_kinds, 0)        \
+	X("GET", "/api/v1/onoffice/origins", TOKEN_FULL, api_onoffice_origins, 0)                  \
 	X("GET", "/api/v1/sync/preview", TOKEN_FULL, api_sync_preview, 0)                          \
 	X("POST", "/api/v1/sync/initial", TOKEN_FULL, api_sync_initial, 0)                         \
 	X("POST", "/api/v1/sync/start", TOKEN_FULL, api_sync_start, 0)                             \

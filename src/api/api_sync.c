@@ -71,13 +71,77 @@ static bool types_ok(struct api_call *call, json_t *patch)
 	return ok;
 }
 
+/* The key of a list entry equals v. */
+static bool has_key(json_t *list, json_t *v)
+{
+	size_t i;
+	json_t *k;
+	json_array_foreach(list, i, k) if (json_equal(json_object_get(k, "key"), v)) return true;
+	return false;
+}
+
+/*
+ * A live check of agentslog_kind, agentslog_type and origin_key (R-B5, R-B6a) against the
+ * account's action kinds and contact origins: a value onOffice does not have is refused
+ * naming the setting (onOffice would refuse every entry with 100/101 or leave the origin
+ * out). A type needs its kind (the stored one when the patch names none). As with contact
+ * types, values are stored unchecked when onOffice cannot be asked.
+ */
+static bool kinds_ok(struct api_call *call, json_t *patch)
+{
+	json_t *kind = json_object_get(patch, "agentslog_kind");
+	json_t *type = json_object_get(patch, "agentslog_type");
+	json_t *origin = json_object_get(patch, "origin_key");
+	json_t *list = NULL, *stored = NULL;
+	struct err e = ERR_INIT;
+	bool ok = true;
+	if (json_is_string(origin) && call->ctx->sync &&
+	    !sync_origins(call->ctx->sync, call->company_id, &list, &e)) {
+		if (!has_key(list, origin)) {
+			err_set(&e, ERR_INVALID_FIELD, "origin_key",
+			        "'%s' is not a contact origin of this onOffice account",
+			        json_string_value(origin));
+			ok = false;
+		}
+		json_decref(list);
+		list = NULL;
+	}
+	if (ok && (json_is_string(kind) || json_is_string(type)) && call->ctx->sync &&
+	    !sync_action_kinds(call->ctx->sync, call->company_id, &list, &e)) {
+		if (!json_is_string(kind) &&
+		    !settings_get_json(call->ctx->db, call->company_id, &stored, NULL))
+			kind = json_object_get(stored, "agentslog_kind");
+		json_t *k = NULL, *v;
+		size_t i;
+		json_array_foreach(list, i, v) if (json_equal(json_object_get(v, "key"), kind)) k =
+		    v;
+		if (json_is_string(kind) && !k) {
+			err_set(&e, ERR_INVALID_FIELD, "agentslog_kind",
+			        "'%s' is not an agents-log kind of this onOffice account",
+			        json_string_value(kind));
+			ok = false;
+		} else if (json_is_string(type) && !has_key(json_object_get(k, "types"), type)) {
+			err_set(&e, ERR_INVALID_FIELD, "agentslog_type",
+			        "'%s' is not a type of the agents-log kind '%s' in this onOffice "
+			        "account",
+			        json_string_value(type), k ? json_string_value(kind) : "(none)");
+			ok = false;
+		}
+		json_decref(list);
+		json_decref(stored);
+	}
+	if (!ok)
+		api_fail(call, &e);
+	return ok;
+}
+
 void api_settings_put(struct api_call *call)
 {
 	struct err e = ERR_INIT;
 	json_t *out, *patch = api_body_object(call);
 	if (!patch)
 		return;
-	if (types_ok(call, patch)) {
+	if (types_ok(call, patch) && kinds_ok(call, patch)) {
 		if (settings_put_json(call->ctx->db, call->company_id, patch, &out, &e))
 			api_fail(call, &e);
 		else
@@ -103,16 +167,33 @@ static void needs_onoffice(struct api_call *call)
 	api_fail(call, &e);
 }
 
-void api_onoffice_contact_types(struct api_call *call)
+/* Answers a live list of the company's onOffice account. */
+static void live_list(struct api_call *call,
+                      int (*read)(struct sync_engine *, int64_t, json_t **, struct err *))
 {
 	struct err e = ERR_INIT;
 	json_t *out;
 	if (!call->ctx->sync)
 		needs_onoffice(call);
-	else if (sync_contact_types(call->ctx->sync, call->company_id, &out, &e))
+	else if (read(call->ctx->sync, call->company_id, &out, &e))
 		api_fail(call, &e);
 	else
 		api_reply(call, 200, out);
+}
+
+void api_onoffice_contact_types(struct api_call *call)
+{
+	live_list(call, sync_contact_types);
+}
+
+void api_onoffice_action_kinds(struct api_call *call)
+{
+	live_list(call, sync_action_kinds);
+}
+
+void api_onoffice_origins(struct api_call *call)
+{
+	live_list(call, sync_origins);
 }
 
 void api_sync_preview(struct api_call *call)

@@ -98,39 +98,90 @@ static int after_call(struct sync_engine *eng, int64_t company_id, int64_t claim
 	return sync_note_refusal(eng, company_id, claim_gen, rc, e);
 }
 
+/* Which list a cached live read brings: its cache key and the source's reader. */
+struct live_list {
+	const char *key; /* "types", "origins", "kinds" */
+	int (*read)(struct sync_source *s, json_t **out, struct err *e);
+};
+
+/* A list live or from the cache (the source is opened when none is given). */
+static int cached_list(struct sync_engine *eng, int64_t company_id, const struct live_list *l,
+                       struct sync_source **src, int64_t *claim_gen, json_t **out, struct err *e)
+{
+	if ((*out = cache_get(eng, company_id, l->key, eng->cache_ttl_s)))
+		return 0;
+	int rc = *src ? 0 : sync_open_source(eng, company_id, true, src, claim_gen, e);
+	if (!rc)
+		rc = l->read(*src, out, e);
+	if (!rc)
+		cache_put(eng, company_id, l->key, *out);
+	return rc;
+}
+
+static int read_types(struct sync_source *s, json_t **out, struct err *e)
+{
+	return s->contact_types(s, out, e);
+}
+
+static int read_origins(struct sync_source *s, json_t **out, struct err *e)
+{
+	return s->origins ? s->origins(s, out, e)
+	                  : err_set(e, ERR_OO_FINAL, NULL, "this source has no origins");
+}
+
+static int read_kinds(struct sync_source *s, json_t **out, struct err *e)
+{
+	return s->action_kinds ? s->action_kinds(s, out, e)
+	                       : err_set(e, ERR_OO_FINAL, NULL, "this source has no action kinds");
+}
+
+static const struct live_list list_types = {"types", read_types};
+static const struct live_list list_origins = {"origins", read_origins};
+static const struct live_list list_kinds = {"kinds", read_kinds};
+
 /* Every ArtDaten value (Systembenutzer too), live or from the cache. */
 static int all_types(struct sync_engine *eng, int64_t company_id, struct sync_source **src,
                      int64_t *claim_gen, json_t **out, struct err *e)
 {
-	if ((*out = cache_get(eng, company_id, "types", eng->cache_ttl_s)))
-		return 0;
-	int rc = *src ? 0 : sync_open_source(eng, company_id, true, src, claim_gen, e);
-	if (!rc)
-		rc = (*src)->contact_types(*src, out, e);
-	if (!rc)
-		cache_put(eng, company_id, "types", *out);
-	return rc;
+	return cached_list(eng, company_id, &list_types, src, claim_gen, out, e);
+}
+
+/* A whole list for an API request: linked, from the cache or one live call under the cap. */
+static int live_list(struct sync_engine *eng, int64_t company_id, const struct live_list *l,
+                     json_t **out, struct err *e)
+{
+	*out = NULL;
+	int rc = check_linked(eng, company_id, e);
+	if (rc || (*out = cache_get(eng, company_id, l->key, eng->cache_ttl_s)))
+		return rc;
+	if ((rc = live_enter(eng, e)))
+		return rc;
+	struct sync_source *src = NULL;
+	int64_t gen = 0;
+	rc = cached_list(eng, company_id, l, &src, &gen, out, e);
+	if (src)
+		src->free(src);
+	live_leave(eng);
+	return rc ? after_call(eng, company_id, gen, rc, e) : 0;
+}
+
+int sync_origins(struct sync_engine *eng, int64_t company_id, json_t **out, struct err *e)
+{
+	return live_list(eng, company_id, &list_origins, out, e);
+}
+
+int sync_action_kinds(struct sync_engine *eng, int64_t company_id, json_t **out, struct err *e)
+{
+	return live_list(eng, company_id, &list_kinds, out, e);
 }
 
 int sync_contact_types(struct sync_engine *eng, int64_t company_id, json_t **out, struct err *e)
 {
-	struct sync_source *src = NULL;
 	json_t *all = NULL;
 	*out = NULL;
-	int rc = check_linked(eng, company_id, e);
+	int rc = live_list(eng, company_id, &list_types, &all, e);
 	if (rc)
 		return rc;
-	if (!(all = cache_get(eng, company_id, "types", eng->cache_ttl_s))) {
-		if ((rc = live_enter(eng, e)))
-			return rc;
-		int64_t gen = 0;
-		rc = all_types(eng, company_id, &src, &gen, &all, e);
-		if (src)
-			src->free(src);
-		live_leave(eng);
-		if (rc)
-			return after_call(eng, company_id, gen, rc, e);
-	}
 	json_t *list = json_array(), *v;
 	size_t i;
 	json_array_foreach(all, i, v)

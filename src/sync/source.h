@@ -33,6 +33,11 @@ struct sync_source {
 	            int64_t *total, struct err *e);
 	/* *out: a new array [{"key", "label"}] of every ArtDaten value (Systembenutzer too). */
 	int (*contact_types)(struct sync_source *s, json_t **out, struct err *e);
+	/* *out: a new array [{"key", "label"}] of every HerkunftKontakt value (origins). */
+	int (*origins)(struct sync_source *s, json_t **out, struct err *e);
+	/* *out: a new array [{"key", "label", "types": [{"key", "label"}]}] of the agents
+	 * log's kinds and their types (actionkindtypes). */
+	int (*action_kinds)(struct sync_source *s, json_t **out, struct err *e);
 	void (*free)(struct sync_source *s);
 };
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "onoffice/actionkinds.h"
 #include "onoffice/address.h"
 #include "onoffice/client.h"
 #include "onoffice/fields.h"
@@ -30,11 +31,11 @@ static int oo_read(struct sync_source *s, const struct sync_read *q, json_t **re
 	return oo_address_read(o->c, &aq, records, total, e);
 }
 
-static int oo_contact_types(struct sync_source *s, json_t **out, struct err *e)
+/* The permitted values [{"key", "label"}] of an address select field, read with `fields`. */
+static int select_values(struct oo_source *o, const char *field, json_t **out, struct err *e)
 {
-	struct oo_source *o = (struct oo_source *)s;
 	static const char *const modules[] = {"address"};
-	static const char *const fields[] = {"ArtDaten"};
+	const char *const fields[] = {field};
 	struct oo_fields_query q = {
 	    .modules = modules, .nmodules = 1, .field_list = fields, .nfield_list = 1};
 	struct oo_fields f = {0};
@@ -42,7 +43,7 @@ static int oo_contact_types(struct sync_source *s, json_t **out, struct err *e)
 	int rc = oo_fields_get(o->c, &q, &f, e);
 	if (rc)
 		goto out;
-	const struct oo_field *fd = oo_fields_find(&f, "address", "ArtDaten");
+	const struct oo_field *fd = oo_fields_find(&f, "address", field);
 	json_t *list = json_array();
 	for (size_t i = 0; list && fd && i < fd->npermitted; i++) {
 		json_t *kl = json_pack("{s:s,s:s}", "key", fd->permitted[i].key, "label",
@@ -57,6 +58,47 @@ static int oo_contact_types(struct sync_source *s, json_t **out, struct err *e)
 	*out = list;
 out:
 	oo_fields_release(&f);
+	return rc;
+}
+
+static int oo_contact_types(struct sync_source *s, json_t **out, struct err *e)
+{
+	return select_values((struct oo_source *)s, "ArtDaten", out, e);
+}
+
+static int oo_origins(struct sync_source *s, json_t **out, struct err *e)
+{
+	return select_values((struct oo_source *)s, "HerkunftKontakt", out, e);
+}
+
+static int oo_action_kinds(struct sync_source *s, json_t **out, struct err *e)
+{
+	struct oo_source *o = (struct oo_source *)s;
+	struct oo_action_kinds k = {0};
+	*out = NULL;
+	int rc = oo_action_kinds_get(o->c, "DEU", &k, e);
+	json_t *list = rc ? NULL : json_array();
+	for (size_t i = 0; list && i < k.n; i++) {
+		json_t *types = json_array();
+		for (size_t t = 0; types && t < k.v[i].ntypes; t++)
+			if (json_array_append_new(types,
+			                          json_pack("{s:s,s:s}", "key", k.v[i].types[t].key,
+			                                    "label", k.v[i].types[t].label))) {
+				json_decref(types);
+				types = NULL;
+			}
+		json_t *kind = types ? json_pack("{s:s,s:s,s:o}", "key", k.v[i].key, "label",
+		                                 k.v[i].label, "types", types)
+		                     : NULL;
+		if (!kind || json_array_append_new(list, kind)) {
+			json_decref(list);
+			list = NULL;
+		}
+	}
+	if (!rc && !list)
+		rc = err_set(e, ERR_NOMEM, NULL, NULL);
+	oo_action_kinds_release(&k);
+	*out = list;
 	return rc;
 }
 
@@ -96,6 +138,8 @@ int sync_source_onoffice(const struct sync_source_config *cfg, const struct link
 	}
 	o->base.read = oo_read;
 	o->base.contact_types = oo_contact_types;
+	o->base.origins = oo_origins;
+	o->base.action_kinds = oo_action_kinds;
 	o->base.free = oo_free;
 	*out = &o->base;
 	return ERR_OK;

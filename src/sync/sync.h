@@ -145,6 +145,15 @@ int sync_service_entry(struct sync_engine *eng, const char *base, const char *qu
  * marks the link revoked). */
 int sync_contact_types(struct sync_engine *eng, int64_t company_id, json_t **out, struct err *e);
 
+/* GET onoffice/origins: [{"key", "label"}] of HerkunftKontakt (live, cached), for the
+ * origin_key setting (R-B5). Errors as sync_contact_types. */
+int sync_origins(struct sync_engine *eng, int64_t company_id, json_t **out, struct err *e);
+
+/* GET onoffice/action-kinds: [{"key", "label", "types": [{"key", "label"}]}] of the agents
+ * log (actionkindtypes; live, cached), for agentslog_kind/agentslog_type (R-B6a). Errors as
+ * sync_contact_types. */
+int sync_action_kinds(struct sync_engine *eng, int64_t company_id, json_t **out, struct err *e);
+
 /* GET sync/preview (R-X4): {"matching": n, "without_consent": m} for the current scope
  * (live, cached briefly). Errors as sync_contact_types. */
 int sync_preview(struct sync_engine *eng, int64_t company_id, json_t **out, struct err *e);
