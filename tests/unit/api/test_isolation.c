@@ -59,6 +59,8 @@ static const struct iso_case cases[] = {
     {"PUT", "/api/v1/settings", "", 0, "{\"backsync_mode\":\"automatic\",\"import_interval_s\":77}",
      200},
     {"GET", "/api/v1/onoffice/contact-types", "", 0, NULL, 409},
+    {"GET", "/api/v1/onoffice/action-kinds", "", 0, NULL, 409},
+    {"GET", "/api/v1/onoffice/origins", "", 0, NULL, 409},
     {"GET", "/api/v1/sync/preview", "", 0, NULL, 409},
     {"POST", "/api/v1/sync/initial", "", 0, NULL, 409},
     {"POST", "/api/v1/sync/start", "", 0, NULL, 409},
