@@ -79,8 +79,7 @@ static bool invisible(int32_t cp)
 /* Symbols and pictographs that IDNA 2008 does not allow in a domain (emoji domains). */
 static bool symbol(int32_t cp)
 {
-	return (cp >= 0x2190 && cp <= 0x2BFF) || (cp >= 0x1F000 && cp <= 0x1FAFF) ||
-	       (cp >= 0x2300 && cp <= 0x23FF);
+	return (cp >= 0x2190 && cp <= 0x2BFF) || (cp >= 0x1F000 && cp <= 0x1FAFF);
 }
 
 bool email_valid(const char *s, size_t len)
@@ -88,14 +87,13 @@ bool email_valid(const char *s, size_t len)
 	if (len == 0 || len >= EMAIL_KEY_MAX || !utf8_valid(s, len) || memchr(s, '\0', len) ||
 	    utf8_chars(s, len) > EMAIL_MAX)
 		return false;
-	const char *at_ = memchr(s, '@', len);
+	const char *at = memchr(s, '@', len);
 	for (size_t i = 0; i < len;) {
-		bool in_domain = at_ && i > (size_t)(at_ - s);
+		bool in_domain = at && i > (size_t)(at - s);
 		int32_t cp = text_next_cp(s, len, &i);
 		if (cp < 0 || unicode_space(cp) || invisible(cp) || (in_domain && symbol(cp)))
 			return false;
 	}
-	const char *at = memchr(s, '@', len);
 	if (!at || memchr(at + 1, '@', len - (size_t)(at - s) - 1))
 		return false;
 	size_t local = (size_t)(at - s);

@@ -108,11 +108,12 @@ static void import_job_run(void *ctx, const char *owner, int64_t id, bool *again
 static void import_job_sweep(void *ctx)
 {
 	struct sync_engine *eng = ctx;
-	static _Thread_local struct import_lease leases[1024]; /* only the dispatcher sweeps */
+	enum { MAX_LEASES = 1024 };
+	struct import_lease *leases = malloc(MAX_LEASES * sizeof(*leases));
 	size_t n = 0;
 	struct err e = ERR_INIT;
-	if (import_leases(eng->db, leases, sizeof(leases) / sizeof(leases[0]), &n, &e))
-		return;
+	if (!leases || import_leases(eng->db, leases, MAX_LEASES, &n, &e))
+		n = 0;
 	for (size_t i = 0; i < n; i++) {
 		bool released = false;
 		if (!sync_holder_dead(eng, leases[i].owner) ||
@@ -123,6 +124,7 @@ static void import_job_sweep(void *ctx)
 		LOG(LOG_INFO, "import.lease_taken_over", LI("company", leases[i].company_id),
 		    LS("from", leases[i].owner), LS("why", "its process is gone"));
 	}
+	free(leases);
 }
 
 static const struct sync_job_kind import_kind_template = {

@@ -4,20 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/crypto.h"
+
 bool target_is_ctl(unsigned char c)
 {
 	return c < 0x20 || c == 0x7f;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* The byte that starts at raw[*i] (a "%XX" escape or the byte itself); moves *i past it.
@@ -25,13 +16,12 @@ static int hexval(char c)
 static unsigned char next_byte(const char *raw, size_t n, size_t *i, bool *escaped)
 {
 	size_t at = *i;
-	if (raw[at] == '%' && n - at >= 3) {
-		int hi = hexval(raw[at + 1]), lo = hexval(raw[at + 2]);
-		if (hi >= 0 && lo >= 0) {
-			*i = at + 3;
-			*escaped = true;
-			return (unsigned char)(hi * 16 + lo);
-		}
+	unsigned char byte;
+	if (raw[at] == '%' && n - at >= 3 &&
+	    crypto_hex_decode(raw + at + 1, 2, &byte, 1, NULL) == ERR_OK) {
+		*i = at + 3;
+		*escaped = true;
+		return byte;
 	}
 	*i = at + 1;
 	*escaped = false;
